@@ -1,0 +1,18 @@
+/**
+ * `npm run bench -- NAME`: runs one benchmark and prints its result as one JSON object on the last line, with
+ * `"bench": NAME` first. Without a name, lists the benchmarks.
+ */
+import { engineBench } from './engine.js';
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  engine: engineBench,
+};
+
+const name = process.argv[2];
+const bench = name === undefined ? undefined : benches[name];
+if (bench === undefined) {
+  process.stderr.write(`usage: npm run bench -- NAME\nbenchmarks: ${Object.keys(benches).join(', ')}\n`);
+  process.exit(name === undefined ? 0 : 2);
+}
+const result = await bench();
+process.stdout.write(`${JSON.stringify({ bench: name, ...result })}\n`);

@@ -1,0 +1,146 @@
+/**
+ * deepframe: deep learning pipelines on DataFrames. This barrel lists what users may touch; everything else is
+ * internal.
+ *
+ * @example
+ * ```ts
+ * import { Session, col, count } from 'deepframe';
+ * await using session = await Session.builder().master('local[*]').getOrCreate();
+ * await session.read.images('photos/', { recursive: true, labelFromFolder: true }).groupBy('label').agg(count('*')).show();
+ * ```
+ *
+ * @module
+ */
+
+// Engines
+export type { Engine, EngineOptions, EngineProvider, SaveMode, WriteSpec } from './engine/Engine.js';
+export { registerEngine, registeredEngines } from './engine/Engine.js';
+export {
+  type MapOptions,
+  type RunOptions,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from './engine/local/index.js';
+// Errors
+export {
+  DeepframeError,
+  ExecutionError,
+  IOError,
+  ModelError,
+  ParamError,
+  SchemaError,
+  SparkError,
+} from './errors.js';
+// Sessions, DataFrames and columns
+export { Column, type ColumnLike, SortColumn } from './frame/Column.js';
+export { DataFrame } from './frame/DataFrame.js';
+export { DataFrameReader, type ImageReaderOptions } from './frame/DataFrameReader.js';
+export { DataFrameWriter } from './frame/DataFrameWriter.js';
+export {
+  abs,
+  array,
+  asc,
+  avg,
+  type ColumnOrName,
+  ceil,
+  coalesce,
+  col,
+  collectList,
+  collectSet,
+  column,
+  concat,
+  concatWs,
+  count,
+  countDistinct,
+  desc,
+  elementAt,
+  exp,
+  first,
+  floor,
+  greatest,
+  isnan,
+  isnull,
+  last,
+  least,
+  length,
+  lit,
+  log,
+  log10,
+  lower,
+  ltrim,
+  max,
+  mean,
+  min,
+  nanvl,
+  not,
+  pow,
+  regexpReplace,
+  round,
+  rtrim,
+  signum,
+  size,
+  sqrt,
+  stddev,
+  struct,
+  substring,
+  sum,
+  trim,
+  upper,
+  variance,
+  when,
+} from './frame/functions.js';
+export { GroupedData } from './frame/GroupedData.js';
+export { Session, SessionBuilder } from './frame/Session.js';
+// Images and files
+export {
+  type ImageStruct,
+  imageColumnSchema,
+  imageFromRGB,
+  imageSchema,
+  imageToRGB,
+  ocvTypes,
+} from './image/index.js';
+export { defaultImageExtensions, fileOrigin, listImageFiles } from './io/imageFiles.js';
+export type { ParamSpec, StageOptions } from './ml/index.js';
+// ML pipelines
+export {
+  Estimator,
+  Model,
+  Param,
+  ParamMap,
+  Params,
+  ParamValidators,
+  Pipeline,
+  PipelineModel,
+  PipelineStage,
+  registerStage,
+  SharedParams,
+  Transformer,
+  TypeConverters,
+} from './ml/index.js';
+export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
+// Types and values
+export {
+  type ArrayType,
+  type AtomicKind,
+  type DataType,
+  DataTypes,
+  parseTypeName,
+  type StructField,
+  type StructType,
+  simpleString,
+  type VectorType,
+} from './types/DataType.js';
+export { fieldNames, findField, treeString } from './types/Schema.js';
+export type { Row, Value } from './types/Value.js';
+// Workers
+export {
+  createStageContext,
+  type JsonValue,
+  type ModuleStageSpec,
+  registerStageHandler,
+  type StageContext,
+  type StageFunction,
+  type StageHandler,
+  type StageSpec,
+} from './worker/index.js';

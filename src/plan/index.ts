@@ -1,0 +1,2 @@
+export * from './expressions.js';
+export * from './nodes.js';
