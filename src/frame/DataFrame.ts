@@ -8,6 +8,7 @@ import { toArrowSchema } from '../types/arrow.js';
 import type { StructType } from '../types/DataType.js';
 import { fieldNames, treeString } from '../types/Schema.js';
 import type { Row } from '../types/Value.js';
+import type { JsonValue } from '../worker/StageSpec.js';
 import { Column, SortColumn } from './Column.js';
 import { DataFrameWriter } from './DataFrameWriter.js';
 import type { ColumnOrName } from './functions.js';
@@ -374,6 +375,42 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
     return this;
   }
 
+  /**
+   * Runs a function over the rows as Arrow record batches in the worker pool (Spark's `mapInArrow`). The function
+   * is named, not passed: an export of an ES module, `(batch, options, context) => RecordBatch`, so that the same
+   * call runs on worker threads and on Spark executors. Batches hold at most `batchSize` rows; the output must
+   * have `schema`'s columns.
+   *
+   * @example
+   * ```ts
+   * // stages.js: export function addOne(batch) { … return new RecordBatch({ x, y }); }
+   * const out = df.mapInArrow({ modulePath: '/abs/stages.js', exportName: 'addOne' }, outSchema, { batchSize: 4096 });
+   * ```
+   */
+  mapInArrow(
+    fn: { readonly modulePath: string; readonly exportName: string; readonly options?: JsonValue },
+    schema: StructType,
+    options: { readonly batchSize?: number } = {},
+  ): DataFrame {
+    const batchSize = options.batchSize ?? 4096;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ParamError(
+        'INVALID_PARAMETER_VALUE',
+        `mapInArrow() batchSize must be a whole number ≥ 1, got ${batchSize}.`,
+        {
+          batchSize: String(batchSize),
+        },
+      );
+    }
+    const stage = {
+      kind: 'module' as const,
+      modulePath: fn.modulePath,
+      exportName: fn.exportName,
+      options: fn.options ?? null,
+    };
+    return this.#with({ kind: 'mapBatches', input: this.plan, stage, outputSchema: schema, batchSize });
+  }
+
   /** Rebuilds the DataFrame from a plan node (for stages that add their own nodes). @internal */
   withPlan(plan: PlanNode): DataFrame {
     return this.#with(plan);
@@ -408,10 +445,10 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
 
   /** All rows as one Arrow table. */
   async toArrow(): Promise<arrow.Table> {
-    const schema = toArrowSchema(await this.schema());
     const batches: arrow.RecordBatch[] = [];
     for await (const batch of this) batches.push(batch);
-    return new ArrowTable(schema, batches);
+    // Batches carry their own Arrow schema (a stage's may differ from the declared one in nullability only).
+    return batches.length > 0 ? new ArrowTable(batches) : new ArrowTable(toArrowSchema(await this.schema()));
   }
 
   /** All rows as Arrow IPC stream bytes. */

@@ -24,12 +24,12 @@ function inferValueType(value: Value, where: string): DataType | undefined {
       value.map((v: Value) => inferValueType(v, `${where}[]`)),
       `${where}[]`,
     );
-    return DataTypes.array(element ?? DataTypes.string);
+    return DataTypes.array(element ?? DataTypes.null);
   }
   if (typeof value === 'object') {
     return DataTypes.struct(
       Object.entries(value as Row).map(([k, v]) =>
-        DataTypes.field(k, inferValueType(v, `${where}.${k}`) ?? DataTypes.string),
+        DataTypes.field(k, inferValueType(v, `${where}.${k}`) ?? DataTypes.null),
       ),
     );
   }
@@ -45,8 +45,12 @@ function mergeTypes(types: readonly (DataType | undefined)[], where: string): Da
   let merged: DataType | undefined;
   for (const t of types) {
     if (t === undefined) continue;
-    if (merged === undefined) merged = t;
-    else if (merged.kind === 'integer' && t.kind === 'double') merged = t;
+    if (merged === undefined || merged.kind === 'null') merged = t;
+    else if (t.kind === 'null') continue;
+    else if (merged.kind === 'array' && t.kind === 'array') {
+      const element = mergeTypes([merged.elementType, t.elementType], `${where}[]`);
+      merged = DataTypes.array(element ?? DataTypes.null);
+    } else if (merged.kind === 'integer' && t.kind === 'double') merged = t;
     else if (merged.kind === 'double' && t.kind === 'integer') continue;
     else if (JSON.stringify(merged) !== JSON.stringify(t)) {
       if (merged.kind === 'struct' && t.kind === 'struct') continue;
@@ -88,9 +92,21 @@ export function inferSchema(rows: readonly Row[]): StructType {
           { column: name },
         );
       }
-      return DataTypes.field(name, type);
+      return DataTypes.field(name, resolveNulls(type));
     }),
   );
+}
+
+/** Element types still unknown after every row (arrays that were always empty) become strings. */
+function resolveNulls(type: DataType): DataType {
+  if (type.kind === 'null') return DataTypes.string;
+  if (type.kind === 'array') return DataTypes.array(resolveNulls(type.elementType), type.containsNull);
+  if (type.kind === 'struct') {
+    return DataTypes.struct(
+      type.fields.map((f) => DataTypes.field(f.name, resolveNulls(f.type), f.nullable)),
+    );
+  }
+  return type;
 }
 
 /** A JavaScript value in the shape Arrow's builders take for a column of `type`. */

@@ -304,3 +304,22 @@ describe('DataFrame errors', () => {
     assert.throws(() => session().createDataFrame([{ a: 1 }, { a: 'x' }]), /different types: int and string/);
   });
 });
+
+describe('engine conversions', () => {
+  it('list columns survive filters that leave their elements out of order', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      i,
+      xs: Array.from({ length: i % 4 }, (_, k) => i * 10 + k),
+    }));
+    const df = session().createDataFrame(rows);
+    const odd = await df.filter(col('i').mod(2).equalTo(1)).orderBy(col('i').desc()).collect();
+    assert.equal(odd.length, 2500);
+    for (const r of odd) {
+      const i = r.i as number;
+      assert.deepEqual(
+        r.xs,
+        Array.from({ length: i % 4 }, (_, k) => i * 10 + k),
+      );
+    }
+  });
+});

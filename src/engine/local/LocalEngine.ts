@@ -302,6 +302,8 @@ export class LocalEngine implements Engine {
           if (options.signal?.aborted === true) throw options.signal.reason;
           throw queryError(e, compiled.sql);
         }
+        // An interrupted query ends its stream early; the caller learns why from the signal.
+        if (options.signal?.aborted === true) throw options.signal.reason;
         if (chunk === null || chunk.rowCount === 0) break;
         yield chunkToRecordBatch(chunk.chunk, compiled.schema);
       }
