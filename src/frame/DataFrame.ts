@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
-import { Table as ArrowTable, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { Table as ArrowTable, tableToIPC } from 'apache-arrow';
 import { ParamError } from '../errors.js';
-import type { Expr } from '../plan/expressions.js';
 import type { JoinType, PlanNode } from '../plan/nodes.js';
 import { toArrowSchema } from '../types/arrow.js';
-import type { StructType } from '../types/DataType.js';
+import { type StructType, simpleString } from '../types/DataType.js';
 import { fieldNames, treeString } from '../types/Schema.js';
 import type { Row } from '../types/Value.js';
 import type { JsonValue } from '../worker/StageSpec.js';
@@ -83,7 +82,6 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
 
   /** `[name, simpleString(type)]` per column, as pyspark's `dtypes`. */
   async dtypes(): Promise<[string, string][]> {
-    const { simpleString } = await import('../types/DataType.js');
     return (await this.schema()).fields.map((f) => [f.name, simpleString(f.type)]);
   }
 
@@ -515,18 +513,8 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
   explain(): string {
     return JSON.stringify(this.plan, null, 2);
   }
-
-  /** Exprs of the plan, for stages that inspect them. @internal */
-  static exprOf(c: ColumnOrName): Expr {
-    return toCol(c).expr;
-  }
 }
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
-}
-
-/** Decodes Arrow IPC bytes (stream or file format) into a table. */
-export function arrowFromIPC(bytes: Uint8Array): arrow.Table {
-  return tableFromIPC(bytes);
 }

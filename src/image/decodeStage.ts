@@ -32,8 +32,8 @@ declare module '../worker/StageSpec.js' {
   }
 }
 
-/** How many files one worker decodes at once: enough to overlap file reads with decoding. */
-const CONCURRENCY = 2;
+/** Files one worker decodes at once, overlapping reads with decoding: 3 measured best of 1–3 on 2 cores. */
+const CONCURRENCY = 3;
 let configured = false;
 
 async function decodeFile(path: string): Promise<ImageStruct | ImageDecodeFailure> {
