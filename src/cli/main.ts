@@ -1,14 +1,7 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { DeepframeError } from '../errors.js';
 import { runDemo } from './demo.js';
-
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
-  return n;
-};
 
 const program = new Command()
   .name('deepframe')
@@ -19,11 +12,13 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('generate a labelled image folder, read it into a DataFrame of image structs and show it')
-  .option('-o, --out <dir>', 'where to write the images and outputs', 'demo-output')
-  .option('-n, --per-class <n>', 'images per class', positiveInt, 40)
-  .action(async (opts: { out: string; perClass: number }) => {
-    await runDemo({ outDir: opts.out, perClass: opts.perClass });
+  .description(
+    'featurize and classify the held-out handwritten digits that ship with deepframe, and report accuracy',
+  )
+  .option('-o, --out <dir>', 'where to write the digit images', 'demo-output')
+  .option('--no-progress', 'do not show a progress bar')
+  .action(async (opts: { out: string; progress: boolean }) => {
+    await runDemo({ outDir: opts.out, progress: opts.progress });
   });
 
 try {

@@ -35,6 +35,7 @@ export abstract class Estimator<M extends Model = Model> extends PipelineStage {
    */
   async fit(df: DataFrame, overrides?: ParamOverrides<this>): Promise<M> {
     const estimator = overrides === undefined ? this : this.copy(overrides);
+    await estimator.prepare();
     estimator.transformSchema(await df.schema());
     const model = await estimator._fit(df);
     return model.setParent(estimator);

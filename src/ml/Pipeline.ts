@@ -72,6 +72,11 @@ export class Pipeline extends Estimator<PipelineModel> {
     return this.set(this.stages, value);
   }
 
+  /** Prepares every stage in turn (see {@link PipelineStage.prepare}). */
+  override async prepare(): Promise<void> {
+    for (const stage of this.getStages()) await stage.prepare();
+  }
+
   /**
    * The schema the stages produce in turn from `schema`: each stage's `transformSchema` gets the previous one's
    * output, so a pipeline whose stages do not fit together fails here, naming the stage, before any data moves.

@@ -56,6 +56,11 @@ export class PipelineModel extends Model {
     return this.transformers;
   }
 
+  /** Prepares every stage in turn (see {@link PipelineStage.prepare}). */
+  override async prepare(): Promise<void> {
+    for (const stage of this.transformers) await stage.prepare();
+  }
+
   /**
    * The schema the transformers produce in turn from `schema`.
    *

@@ -32,6 +32,19 @@ export abstract class PipelineStage extends Params {
   abstract transformSchema(schema: StructType): StructType;
 
   /**
+   * Asynchronous work a stage must do before it knows its output schema, such as resolving and reading a model
+   * (downloading it from the zoo when needed). `fit` and `transform` call it first; call it yourself before
+   * calling {@link PipelineStage.transformSchema} directly on such a stage. The default does nothing.
+   *
+   * @example
+   * ```ts
+   * await featurizer.prepare();
+   * featurizer.transformSchema(schema); // knows the feature vector's size
+   * ```
+   */
+  async prepare(): Promise<void> {}
+
+  /**
    * Saves this stage's class, uid and params (and whatever {@link PipelineStage.saveImpl} writes) to the directory
    * `path`. Throws `IOError` `PATH_ALREADY_EXISTS` when `path` exists and `overwrite` is not `true`; the write is
    * atomic, so a failed save leaves what was there.

@@ -43,6 +43,7 @@ export abstract class Transformer extends PipelineStage {
    */
   async transform(df: DataFrame, overrides?: ParamOverrides<this>): Promise<DataFrame> {
     const stage = overrides === undefined ? this : this.copy(overrides);
+    await stage.prepare();
     stage.transformSchema(await df.schema());
     return stage._transform(df);
   }

@@ -11,6 +11,8 @@
 import type * as arrow from 'apache-arrow';
 import { DeepframeError } from '../errors.js';
 import { decodeImagesStage } from '../image/decodeStage.js';
+import { onnxStage } from '../models/onnxStage.js';
+import { mapBlocksStage } from './blocksStage.js';
 import { moduleStage } from './moduleStage.js';
 import type { StageContext, StageKind, StageSpecOf } from './StageSpec.js';
 
@@ -86,3 +88,5 @@ export function resolveStageHandler(kind: string): StageHandler {
 // Built-in kinds.
 registerStageHandler('module', moduleStage);
 registerStageHandler('decodeImages', decodeImagesStage);
+registerStageHandler('mapBlocks', mapBlocksStage);
+registerStageHandler('onnx', onnxStage);

@@ -1,0 +1,2 @@
+export { concatBatches, concatData } from './concat.js';
+export { vectorData, vectorValues } from './vectors.js';
