@@ -3,9 +3,11 @@
  * `"bench": NAME` first. Without a name, lists the benchmarks.
  */
 import { engineBench } from './engine.js';
+import { inferenceBench } from './inference.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: engineBench,
+  inference: inferenceBench,
 };
 
 const name = process.argv[2];

@@ -80,7 +80,7 @@ export class DeepImagePredictor extends ImageModelStage {
   }
 
   transformSchema(schema: StructType): StructType {
-    this.imageInput(schema, false);
+    this.imageInput(schema, true);
     const size = this.outputSize();
     const type = this.getDecodePredictions() ? decodedPredictionsType : DataTypes.vector(size);
     return appendColumn(schema, this.getOutputCol(), type, this.uid);
@@ -95,7 +95,7 @@ export class DeepImagePredictor extends ImageModelStage {
       kind: 'onnx',
       modelPath: path,
       session: this.sessionOptions(parallelism),
-      inputs: [this.imageInput(schema, false)],
+      inputs: [this.imageInput(schema, true)],
       outputs: [
         this.getDecodePredictions()
           ? {
@@ -110,7 +110,7 @@ export class DeepImagePredictor extends ImageModelStage {
             }
           : { name: output.name, column: this.getOutputCol(), kind: 'vector', size, softmax },
       ],
-      keep: schema.fields.map((f) => f.name),
+      keep: [],
       batchSize: this.getBatchSize(),
       onError: this.getOnError(),
     };

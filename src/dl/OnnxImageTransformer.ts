@@ -68,7 +68,7 @@ export class OnnxImageTransformer extends ImageModelStage {
       session: this.sessionOptions(parallelism),
       inputs: [this.imageInput(schema, true)],
       outputs: [{ name: output.name, column: this.getOutputCol(), kind: 'vector', size: output.size }],
-      keep: schema.fields.map((f) => f.name),
+      keep: [],
       batchSize: this.getBatchSize(),
       onError: this.getOnError(),
     };

@@ -81,6 +81,7 @@ export abstract class OnnxStageBase extends Transformer {
       stage: spec,
       outputSchema,
       batchSize: spec.batchSize,
+      appendToInput: true,
     });
   }
 }

@@ -118,7 +118,7 @@ export class OnnxTransformer extends OnnxStageBase {
     return out;
   }
 
-  protected stageSpec(schema: StructType, parallelism: number): OnnxStageSpec {
+  protected stageSpec(_schema: StructType, parallelism: number): OnnxStageSpec {
     const shapes = this.preparedShapes();
     return {
       kind: 'onnx',
@@ -136,7 +136,7 @@ export class OnnxTransformer extends OnnxStageBase {
         kind: 'vector' as const,
         size: shapes.outputs.find((o) => o.name === name)!.size,
       })),
-      keep: schema.fields.map((f) => f.name),
+      keep: [],
       batchSize: this.getBatchSize(),
       onError: this.getOnError(),
     };

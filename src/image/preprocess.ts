@@ -124,23 +124,32 @@ function normalizeInto(
     b[c] = -spec.mean[c]! / spec.std[c]!;
   }
   const plane = H * W;
-  for (let y = 0; y < H; y++) {
-    const row = ((y + top) * width + left) * channels;
-    for (let x = 0; x < W; x++) {
-      const p = row + x * channels;
-      for (let c = 0; c < C; c++) {
-        const s = source[c]!;
-        const v =
-          s >= 0
-            ? pixels[p + s]!
-            : channels >= 3
-              ? 0.299 * pixels[p + (order === 'RGB' ? 0 : 2)]! +
-                0.587 * pixels[p + 1]! +
-                0.114 * pixels[p + (order === 'RGB' ? 2 : 0)]!
-              : pixels[p]!;
-        const at = spec.layout === 'NCHW' ? offset + c * plane + y * W + x : offset + (y * W + x) * C + c;
-        out[at] = v * a[c]! + b[c]!;
+  // One tight loop per model channel: a strided read of the source channel, a multiply-add, a strided write.
+  const grey = new Float32Array(C === 1 && channels >= 3 ? H * W : 0);
+  if (grey.length > 0) {
+    const [r, b] = order === 'RGB' ? [0, 2] : [2, 0];
+    for (let y = 0; y < H; y++) {
+      const row = ((y + top) * width + left) * channels;
+      for (let x = 0; x < W; x++) {
+        const p = row + x * channels;
+        grey[y * W + x] = 0.299 * pixels[p + r]! + 0.587 * pixels[p + 1]! + 0.114 * pixels[p + b]!;
       }
+    }
+  }
+  const outStride = spec.layout === 'NCHW' ? 1 : C;
+  for (let c = 0; c < C; c++) {
+    const ac = a[c]!;
+    const bc = b[c]!;
+    const s = source[c]!;
+    let at = spec.layout === 'NCHW' ? offset + c * plane : offset + c;
+    if (grey.length > 0) {
+      for (let k = 0; k < plane; k++, at += outStride) out[at] = grey[k]! * ac + bc;
+      continue;
+    }
+    const channel = s >= 0 ? s : 0;
+    for (let y = 0; y < H; y++) {
+      let p = ((y + top) * width + left) * channels + channel;
+      for (let x = 0; x < W; x++, p += channels, at += outStride) out[at] = pixels[p]! * ac + bc;
     }
   }
 }

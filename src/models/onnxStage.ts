@@ -17,7 +17,9 @@ import {
   imageTensorSize,
   imageToTensor,
 } from '../image/preprocess.js';
+import { configureSharpForWorkers, DECODE_CONCURRENCY } from '../image/sharpConfig.js';
 import { vectorData, vectorValues } from '../tensor/vectors.js';
+import { forEachLimited } from '../worker/limit.js';
 import type { StageContext } from '../worker/StageSpec.js';
 import type { StageHandler } from '../worker/stages.js';
 import { getSession, type SessionOptionsJson } from './sessions.js';
@@ -142,11 +144,27 @@ function columnOf(batch: arrow.RecordBatch, name: string): arrow.Vector {
 }
 
 /** Fills the model-input tensor of `input` for `rows`; marks rows whose input is unusable in `failed`. */
+/**
+ * A float buffer of at least `length` values for `key`, kept in the worker's cache and reused batch after batch:
+ * image batches are megabytes, and allocating them anew each time costs garbage collection. The caller must be
+ * done with the buffer (the model run awaited) before asking for it again.
+ */
+function scratch(cache: Map<string, unknown>, key: string, length: number): Float32Array {
+  const cacheKey = `onnx/scratch:${key}`;
+  let buffer = cache.get(cacheKey) as Float32Array | undefined;
+  if (buffer === undefined || buffer.length < length) {
+    buffer = new Float32Array(length);
+    cache.set(cacheKey, buffer);
+  }
+  return buffer.subarray(0, length);
+}
+
 async function buildInput(
   input: OnnxStageInput,
   batch: arrow.RecordBatch,
   rows: readonly number[],
   failed: Map<number, string>,
+  cache: Map<string, unknown>,
 ): Promise<{ data: Float32Array; dims: number[] }> {
   const column = columnOf(batch, input.column);
   if (input.source === 'tensor') {
@@ -168,35 +186,34 @@ async function buildInput(
     return { data, dims: [rows.length, ...input.shape] };
   }
   const size = imageTensorSize(input.preprocess);
-  const data = new Float32Array(rows.length * size);
-  await Promise.all(
-    rows.map(async (r, i) => {
-      try {
-        if (input.source === 'image') {
-          const image = imageAt(column, r);
-          if (image === null) {
-            failed.set(r, `image in column '${input.column}' is null`);
-            return;
-          }
-          await imageToTensor(image, input.preprocess, data, i * size);
-        } else {
-          const uri = column.get(r) as string | null;
-          if (uri === null) {
-            failed.set(r, `column '${input.column}' is null`);
-            return;
-          }
-          await imageFileToTensor(
-            uri.startsWith('file:') ? new URL(uri).pathname : uri,
-            input.preprocess,
-            data,
-            i * size,
-          );
+  const data = scratch(cache, input.name, rows.length * size);
+  configureSharpForWorkers();
+  await forEachLimited(rows, DECODE_CONCURRENCY, async (r, i) => {
+    try {
+      if (input.source === 'image') {
+        const image = imageAt(column, r);
+        if (image === null) {
+          failed.set(r, `image in column '${input.column}' is null`);
+          return;
         }
-      } catch (e) {
-        failed.set(r, describeCause(e));
+        await imageToTensor(image, input.preprocess, data, i * size);
+      } else {
+        const uri = column.get(r) as string | null;
+        if (uri === null) {
+          failed.set(r, `column '${input.column}' is null`);
+          return;
+        }
+        await imageFileToTensor(
+          uri.startsWith('file:') ? new URL(uri).pathname : uri,
+          input.preprocess,
+          data,
+          i * size,
+        );
       }
-    }),
-  );
+    } catch (e) {
+      failed.set(r, describeCause(e));
+    }
+  });
   return { data, dims: [rows.length, ...imageTensorShape(input.preprocess)] };
 }
 
@@ -276,7 +293,8 @@ export const onnxStage: StageHandler<'onnx'> = {
     for (let start = 0; start < n; start += spec.batchSize) {
       const candidates = Array.from({ length: Math.min(spec.batchSize, n - start) }, (_, i) => start + i);
       const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
-      for (const input of spec.inputs) feeds[input.name] = await buildInput(input, batch, candidates, failed);
+      for (const input of spec.inputs)
+        feeds[input.name] = await buildInput(input, batch, candidates, failed, context.cache);
       const rows = candidates.filter((r) => !failed.has(r));
       if (rows.length === 0) continue;
       if (rows.length < candidates.length) {

@@ -88,6 +88,11 @@ export type PlanNode =
       readonly stage: StageSpec;
       readonly outputSchema: StructType;
       readonly batchSize: number;
+      /**
+       * The stage returns only new columns, which the engine appends to the rows it sent (so that wide input
+       * columns such as images never travel back from the worker).
+       */
+      readonly appendToInput?: boolean;
     }
   | { readonly kind: 'cache'; readonly input: PlanNode; readonly cacheId: string }
   | { readonly kind: 'sql'; readonly query: string };

@@ -282,6 +282,17 @@ export class LocalEngine implements Engine {
       yield* this.#readImages(plan, options);
       return;
     }
+    if (plan.kind === 'limit' && (plan.input.kind === 'mapBatches' || plan.input.kind === 'readImages')) {
+      // Stream a stage's output and stop after n rows, without a round trip through DuckDB.
+      let left = plan.n;
+      if (left <= 0) return;
+      for await (const batch of this.execute(plan.input, options)) {
+        yield batch.numRows <= left ? batch : batch.slice(0, left);
+        left -= batch.numRows;
+        if (left <= 0) return;
+      }
+      return;
+    }
     const conn = await this.#instance.connect();
     const scratch: string[] = [];
     const onAbort = () => conn.interrupt();
@@ -319,13 +330,17 @@ export class LocalEngine implements Engine {
     options: { signal?: AbortSignal },
   ): AsyncGenerator<arrow.RecordBatch> {
     const pool = await this.pool();
+    const sent: arrow.RecordBatch[] = [];
     const input = rebatch(this.execute(plan.input, options), plan.batchSize);
+    // The pool keeps order, so the batches sent line up with the results, first in first out.
+    const recorded = plan.appendToInput === true ? remember(input, sent) : input;
     const expected = fieldNames(plan.outputSchema);
-    for await (const out of pool.map(
+    for await (const result of pool.map(
       plan.stage,
-      input,
+      recorded,
       options.signal === undefined ? {} : { signal: options.signal },
     )) {
+      const out = plan.appendToInput === true ? appendColumns(sent.shift()!, result) : result;
       const names = out.schema.fields.map((f) => f.name);
       if (names.join('\u0000') !== expected.join('\u0000')) {
         throw new SchemaError(
@@ -487,6 +502,34 @@ function copyOptions(spec: WriteSpec, schema: StructType): string[] {
     default:
       return [];
   }
+}
+
+/** Passes batches through, keeping each in `into` until the caller takes it. */
+async function* remember(
+  batches: AsyncIterable<arrow.RecordBatch>,
+  into: arrow.RecordBatch[],
+): AsyncGenerator<arrow.RecordBatch> {
+  for await (const batch of batches) {
+    into.push(batch);
+    yield batch;
+  }
+}
+
+/** The columns of `input` then those of `added`, which must have as many rows. */
+function appendColumns(input: arrow.RecordBatch, added: arrow.RecordBatch): arrow.RecordBatch {
+  if (input.numRows !== added.numRows) {
+    throw new ExecutionError(
+      'STAGE_ROWS_MISMATCH',
+      `A stage returned ${added.numRows} rows for a batch of ${input.numRows}; a stage that appends columns must return one row per input row.`,
+      { expected: String(input.numRows), actual: String(added.numRows) },
+    );
+  }
+  const fields = [...input.schema.fields, ...added.schema.fields];
+  const children = [...input.data.children, ...added.data.children];
+  return new arrow.RecordBatch(
+    new arrow.Schema(fields),
+    arrow.makeData({ type: new arrow.Struct(fields), length: input.numRows, nullCount: 0, children }),
+  );
 }
 
 /** Wraps a DuckDB failure in an {@link ExecutionError} with DuckDB's own reason. */
