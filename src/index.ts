@@ -12,6 +12,19 @@
  * @module
  */
 
+// Deep learning stages and models
+export {
+  type BlockFunction,
+  DeepImageFeaturizer,
+  DeepImagePredictor,
+  decodedPredictionsType,
+  type MapBlocksOptions,
+  mapBlocks,
+  OnnxImageTransformer,
+  OnnxTransformer,
+  reduceBlocks,
+  shippedModelNames,
+} from './dl/index.js';
 // Engines
 export type { Engine, EngineOptions, EngineProvider, SaveMode, WriteSpec } from './engine/Engine.js';
 export { registerEngine, registeredEngines } from './engine/Engine.js';
@@ -100,6 +113,7 @@ export {
   imageToRGB,
   ocvTypes,
 } from './image/index.js';
+export { type ImagePreprocessSpec, imageFileToTensor, imageToTensor } from './image/preprocess.js';
 export { defaultImageExtensions, fileOrigin, listImageFiles } from './io/imageFiles.js';
 export type { ParamSpec, StageOptions } from './ml/index.js';
 // ML pipelines
@@ -118,6 +132,23 @@ export {
   Transformer,
   TypeConverters,
 } from './ml/index.js';
+export {
+  type ClassLabel,
+  cutGraph,
+  deepframeHome,
+  findModelEntry,
+  listModels,
+  listTensors,
+  type ModelCard,
+  type ModelSignature,
+  type ModelZooEntry,
+  penultimateTensor,
+  readModelSignatureFile,
+  registerModel,
+  resolveModel,
+  type SessionOptionsJson,
+} from './models/index.js';
+export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
 // Types and values
 export {

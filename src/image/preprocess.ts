@@ -146,7 +146,7 @@ function normalizeInto(
       for (let k = 0; k < plane; k++, at += outStride) out[at] = grey[k]! * ac + bc;
       continue;
     }
-    const channel = s >= 0 ? s : 0;
+    const channel = Math.max(s, 0);
     for (let y = 0; y < H; y++) {
       let p = ((y + top) * width + left) * channels + channel;
       for (let x = 0; x < W; x++, p += channels, at += outStride) out[at] = pixels[p]! * ac + bc;

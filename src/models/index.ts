@@ -37,6 +37,14 @@ export {
   signatureFromSession,
   type TensorSpec,
 } from './ModelSignature.js';
+export { labelEntries, type ModelCard, modelCardPath, readModelCard } from './modelCard.js';
+export {
+  type LabelEntry,
+  type OnnxStageInput,
+  type OnnxStageOutput,
+  type OnnxStageSpec,
+  onnxStage,
+} from './onnxStage.js';
 export {
   CUDA_INSTALL_HINT,
   createSession,
