@@ -2,6 +2,7 @@ import { SchemaError } from '../errors.js';
 import type { StageOptions } from '../ml/Params.js';
 import { registerStage } from '../ml/persistence.js';
 import { appendColumn } from '../ml/schemaUtils.js';
+import { localModelFile } from '../models/modelSources.js';
 import type { OnnxStageSpec } from '../models/onnxStage.js';
 import { type DataType, DataTypes, isNumeric, type StructType, simpleString } from '../types/DataType.js';
 import { requireField } from '../types/Schema.js';
@@ -28,7 +29,7 @@ import { OnnxStageBase } from './OnnxStageBase.js';
 export class OnnxTransformer extends OnnxStageBase {
   readonly model = this.declareParam({
     name: 'model',
-    doc: 'path of the ONNX model file.',
+    doc: "the ONNX model: a file path, a zoo name, or an http(s) URL with its checksum ('…/m.onnx#sha256=…').",
     converter: toNonEmptyString,
   });
   readonly inputMapping = this.declareParam({
@@ -70,8 +71,10 @@ export class OnnxTransformer extends OnnxStageBase {
 
   /** Reads the model's inputs and outputs (and their sizes per row). */
   override async prepare(): Promise<void> {
-    const path = this.getModel();
-    if (this.shapesCache?.key !== path) this.shapesCache = { key: path, shapes: await readModelShapes(path) };
+    const model = this.getModel();
+    if (this.shapesCache?.key !== model) {
+      this.shapesCache = { key: model, shapes: await readModelShapes(await localModelFile(model)) };
+    }
   }
 
   private preparedShapes(): ModelShapes {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ModelError, ParamError } from '../errors.js';
 import { type ImagePreprocessSpec, validatePreprocessSpec } from '../image/preprocess.js';
 import { labelEntries, readModelCard } from '../models/modelCard.js';
+import { localModelFile } from '../models/modelSources.js';
 import type { LabelEntry } from '../models/onnxStage.js';
 import { resolveZooImageModel, zooModelNames } from './zooModels.js';
 
@@ -66,7 +67,7 @@ export async function resolveImageModel(
   ref: { readonly model: string } | { readonly modelName: string },
   override?: ImagePreprocessSpec,
 ): Promise<ImageModel> {
-  if ('model' in ref) return fromFile(ref.model, ref.model, override);
+  if ('model' in ref) return fromFile(await localModelFile(ref.model), ref.model, override);
   const shipped = shippedModelPath(ref.modelName);
   if (shipped !== undefined) return fromFile(shipped, ref.modelName, override);
   const zoo = await resolveZooImageModel(ref.modelName, override);

@@ -38,6 +38,7 @@ export {
   type TensorSpec,
 } from './ModelSignature.js';
 export { labelEntries, type ModelCard, modelCardPath, readModelCard } from './modelCard.js';
+export { isModelUrl, localModelFile, modelFileFromBytes } from './modelSources.js';
 export {
   type LabelEntry,
   type OnnxStageInput,
