@@ -21,6 +21,8 @@ program
     await runDemo({ outDir: opts.out, progress: opts.progress });
   });
 
+program.addCommand((await import('./spark.js')).sparkCommand());
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -3,6 +3,7 @@ import * as arrow from 'apache-arrow';
 import type { Engine } from '../engine/Engine.js';
 import { resolveEngine } from '../engine/Engine.js';
 import '../engine/local/index.js';
+import '../engine/spark/index.js';
 import { ParamError } from '../errors.js';
 import type { PlanNode } from '../plan/nodes.js';
 import { fromArrowSchema } from '../types/arrow.js';

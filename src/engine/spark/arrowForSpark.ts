@@ -6,6 +6,11 @@ import * as arrow from 'apache-arrow';
  */
 export function listsForSpark(data: arrow.Data): arrow.Data {
   const type = data.type as arrow.DataType;
+  if (arrow.DataType.isDictionary(type)) {
+    // Spark reads dictionary-encoded columns as their indices: send the values themselves.
+    const values = arrow.makeVector(data as arrow.Data<arrow.Dictionary>);
+    return listsForSpark(arrow.vectorFromArray([...values], (type as arrow.Dictionary).dictionary).data[0]!);
+  }
   if (arrow.DataType.isFixedSizeList(type)) {
     const size = (type as arrow.FixedSizeList).listSize;
     const child = listsForSpark(data.children[0]!);
