@@ -34,6 +34,9 @@ export {
   WorkerPool,
   type WorkerPoolOptions,
 } from './engine/local/index.js';
+export { LocalSparkCluster } from './engine/spark/cluster/LocalSparkCluster.js';
+export { SparkConnectClient } from './engine/spark/connect/SparkConnectClient.js';
+export { SparkEngine } from './engine/spark/index.js';
 // Errors
 export {
   DeepframeError,
