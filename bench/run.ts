@@ -4,10 +4,12 @@
  */
 import { engineBench } from './engine.js';
 import { inferenceBench } from './inference.js';
+import { sparkBench } from './spark.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: engineBench,
   inference: inferenceBench,
+  spark: sparkBench,
 };
 
 const name = process.argv[2];

@@ -22,6 +22,7 @@ program
   });
 
 program.addCommand((await import('./spark.js')).sparkCommand());
+program.addCommand((await import('./packWorker.js')).packWorkerCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,10 +1,20 @@
+import { basename, resolve } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { SparkError } from '../../errors.js';
-import type { PlanNode } from '../../plan/nodes.js';
+import type { OnnxStageSpec } from '../../models/onnxStage.js';
+import { children, type PlanNode } from '../../plan/nodes.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
 import type { Engine, EngineOptions, WriteSpec } from '../Engine.js';
 import { tableForSpark } from './arrowForSpark.js';
 import { type ConnectRelation, RelationCompiler, sparkSchemaString } from './compileRelation.js';
+import type { ArtifactEntry, ArtifactSummary } from './connect/artifacts.js';
+import { fromSparkSchema } from './connect/dataTypes.js';
+import { ExecutorArtifacts } from './executors/artifacts.js';
+import { packWorker } from './executors/packWorker.js';
+import { hasVectors, sparkJsonSchema, vectorColumns, withVectorTypes } from './executors/sparkSchema.js';
+import { stageErrorFrom } from './executors/stageErrors.js';
+import { type MapBatchesNode, type PreparedStage, stageRelation } from './executors/stageRelation.js';
+import type * as proto from './proto/index.js';
 
 /** What the engine needs of a Spark Connect client. */
 export interface ConnectClientLike {
@@ -15,6 +25,10 @@ export interface ConnectClientLike {
   ): AsyncIterable<arrow.RecordBatch>;
   /** The schema of a relation, without running it. */
   analyzeSchema(plan: { root: ConnectRelation }): Promise<StructType>;
+  /** The schema of a relation as Spark's protocol type (with fields' metadata), without running it. */
+  analyzeSparkSchema(plan: { root: ConnectRelation }): Promise<proto.DataType>;
+  /** Uploads artifacts to the session (the executors' files for deepframe's stages). */
+  addArtifacts(entries: readonly ArtifactEntry[]): Promise<readonly ArtifactSummary[]>;
   /** Sets session configuration. */
   setConfig(entries: Readonly<Record<string, string>>): Promise<void>;
   /** Releases the session and closes the channel. */
@@ -29,9 +43,91 @@ export const SPARK_SESSION_DEFAULTS: Readonly<Record<string, string>> = {
   'spark.sql.ansi.enabled': 'false',
 };
 
+/** The executors' Python (`major.minor`) that stages are sent for unless `deepframe.spark.pythonVersion` says. */
+export const DEFAULT_EXECUTOR_PYTHON = '3.11';
+
+/** Spark's Arrow batch size setting, which deepframe sets to a stage's `batchSize` while the stage runs. */
+const ARROW_BATCH_ROWS = 'spark.sql.execution.arrow.maxRecordsPerBatch';
+/** Spark's default for {@link ARROW_BATCH_ROWS}. */
+const SPARK_ARROW_BATCH_ROWS = '10000';
+
+/** How deepframe's stages run on this session's executors (from the session's `deepframe.spark.*` settings). */
+export interface SparkExecutorSettings {
+  /** `deepframe.spark.pythonVersion`: the executors' Python, `major.minor` (`3.11` by default). */
+  readonly pythonVersion: string;
+  /**
+   * `deepframe.spark.workerDir`: a folder where every executor has the packed worker unpacked already
+   * (`deepframe pack-worker`, then `tar -xzf` there); nothing is shipped for the worker then.
+   */
+  readonly workerDir?: string;
+  /**
+   * `deepframe.spark.workerArchive`: a packed worker to ship instead of packing this machine's (for executors of
+   * another platform: `deepframe pack-worker --node <their node> --platform linux --arch arm64`).
+   */
+  readonly workerArchive?: string;
+}
+
+/** The settings of a session's `deepframe.spark.*` configuration. */
+function executorSettings(config: Readonly<Record<string, string>>): SparkExecutorSettings {
+  const pythonVersion = config['deepframe.spark.pythonVersion'] ?? DEFAULT_EXECUTOR_PYTHON;
+  if (!/^\d+\.\d+$/.test(pythonVersion)) {
+    throw new SparkError(
+      'INVALID_PYTHON_VERSION',
+      `deepframe.spark.pythonVersion must be the executors' Python as major.minor (such as 3.11), not '${pythonVersion}'.`,
+      { pythonVersion },
+    );
+  }
+  const workerDir = config['deepframe.spark.workerDir'];
+  const workerArchive = config['deepframe.spark.workerArchive'];
+  return {
+    pythonVersion,
+    ...(workerDir === undefined || workerDir === '' ? {} : { workerDir }),
+    ...(workerArchive === undefined || workerArchive === '' ? {} : { workerArchive }),
+  };
+}
+
+/** The `mapBatches` nodes of a plan, inputs before the stages that read them. */
+function stageNodes(plan: PlanNode, out: MapBatchesNode[] = []): MapBatchesNode[] {
+  for (const child of children(plan)) stageNodes(child, out);
+  if (plan.kind === 'mapBatches' && !out.includes(plan)) out.push(plan);
+  return out;
+}
+
+/** The input columns a stage reads as vectors: those Spark's schema marks, and an onnx stage's tensor inputs. */
+function stageVectors(node: MapBatchesNode, input: proto.DataType): Record<string, number> {
+  const vectors = vectorColumns(input);
+  if (node.stage.kind === 'onnx') {
+    const spec: OnnxStageSpec = node.stage;
+    const arrays = new Set((input.struct?.fields ?? []).filter((f) => f.dataType?.array).map((f) => f.name));
+    for (const i of spec.inputs) {
+      if (i.source === 'tensor' && vectors[i.column] === undefined && arrays.has(i.column)) {
+        vectors[i.column] = i.shape.reduce((a, b) => a * b, 1);
+      }
+    }
+  }
+  return vectors;
+}
+
 /**
  * The Spark engine: plans compile to Spark Connect relations that a Spark cluster runs; results stream back as
  * Arrow batches. Local data goes up as Arrow IPC in the plan.
+ *
+ * Tensor stages (`mapInArrow`, `OnnxTransformer`, `DeepImagePredictor`, …) run on the executors as Spark's
+ * map-in-Arrow Python UDFs that stream each partition through deepframe's packed Node.js worker. Before the first
+ * stage of a session runs, the engine packs the worker (once per machine, cached in `<DEEPFRAME_HOME>/worker/`)
+ * and ships it with the executor module and the stages' files (see `executors/artifacts.ts`). Settings:
+ * `deepframe.spark.pythonVersion`, `deepframe.spark.workerDir`, `deepframe.spark.workerArchive`
+ * ({@link SparkExecutorSettings}). Vectors travel as `array<float>` with their sizes in Spark's field metadata, so
+ * schemas that Spark analyses still say `vector<N>`.
+ *
+ * @example
+ * ```ts
+ * await using session = await Session.builder()
+ *   .remote('sc://spark-host:15002')
+ *   .config('deepframe.spark.pythonVersion', '3.12')
+ *   .create();
+ * await (await new OnnxTransformer({ model: 'mlp.onnx', inputMapping: { x: 'x' } }).transform(df)).show();
+ * ```
  */
 export class SparkEngine implements Engine {
   readonly name = 'spark';
@@ -39,11 +135,23 @@ export class SparkEngine implements Engine {
   readonly #client: ConnectClientLike;
   readonly #local = new Map<string, { table: arrow.Table; schema: StructType; ipc?: Uint8Array }>();
   readonly #persisted = new Set<string>();
+  readonly #settings: SparkExecutorSettings;
+  readonly #arrowBatchRowsDefault: string;
+  #artifacts: ExecutorArtifacts | undefined;
+  #arrowBatchRows: string;
   #closed = false;
 
-  constructor(client: ConnectClientLike, parallelism: number) {
+  constructor(
+    client: ConnectClientLike,
+    parallelism: number,
+    settings: SparkExecutorSettings = { pythonVersion: DEFAULT_EXECUTOR_PYTHON },
+    arrowBatchRows: string = SPARK_ARROW_BATCH_ROWS,
+  ) {
     this.#client = client;
     this.parallelism = parallelism;
+    this.#settings = settings;
+    this.#arrowBatchRowsDefault = arrowBatchRows;
+    this.#arrowBatchRows = arrowBatchRows;
   }
 
   /** Connects to `options.master` (`sc://host:port`) with `connect`, and applies deepframe's session settings. */
@@ -51,14 +159,16 @@ export class SparkEngine implements Engine {
     options: EngineOptions,
     connect: (url: string) => Promise<ConnectClientLike>,
   ): Promise<SparkEngine> {
+    const settings = executorSettings(options.config);
     const client = await connect(options.master);
     const conf = Object.fromEntries(Object.entries(options.config).filter(([k]) => k.startsWith('spark.')));
     await client.setConfig({ ...SPARK_SESSION_DEFAULTS, ...conf });
     const parallelism = Number(options.config['deepframe.spark.parallelism'] ?? '2');
-    return new SparkEngine(client, parallelism);
+    return new SparkEngine(client, parallelism, settings, conf[ARROW_BATCH_ROWS] ?? SPARK_ARROW_BATCH_ROWS);
   }
 
-  #compiler(): RelationCompiler {
+  /** The compiler; stages not in `prepared` compile for analysis only (nothing shipped, never run). */
+  #compiler(prepared?: ReadonlyMap<MapBatchesNode, PreparedStage>): RelationCompiler {
     return new RelationCompiler({
       localData: (dataId) => {
         const local = this.#local.get(dataId);
@@ -68,9 +178,89 @@ export class SparkEngine implements Engine {
           });
         }
         local.ipc ??= tableForSpark(local.table);
-        return { data: local.ipc, schema: sparkSchemaString(local.schema) };
+        // Vectors' sizes go up in the fields' metadata, which only Spark's JSON schemas carry.
+        const schema = hasVectors(local.schema)
+          ? sparkJsonSchema(local.schema, true)
+          : sparkSchemaString(local.schema);
+        return { data: local.ipc, schema };
       },
+      stage: (node, input) =>
+        stageRelation(
+          node,
+          input,
+          prepared?.get(node) ?? {
+            spec: node.stage,
+            runtime: { pythonModule: 'deepframe_executor', worker: { alias: 'deepframe-worker' } },
+            vectors: {},
+            pythonVersion: this.#settings.pythonVersion,
+            inputColumns: [],
+          },
+        ),
     });
+  }
+
+  #executorArtifacts(): ExecutorArtifacts {
+    const archive = this.#settings.workerArchive;
+    this.#artifacts ??= new ExecutorArtifacts(this.#client, {
+      workerArchive: async () => {
+        if (archive === undefined) return packWorker();
+        const fileName = basename(archive);
+        if (!/\.(tar\.gz|tgz)$/.test(fileName)) {
+          throw new SparkError(
+            'INVALID_WORKER_ARCHIVE',
+            `deepframe.spark.workerArchive must name a .tar.gz made by 'deepframe pack-worker', not '${archive}'.`,
+            { path: archive },
+          );
+        }
+        return { path: resolve(archive), fileName, alias: fileName.replace(/\.(tar\.gz|tgz)$/, '') };
+      },
+      ...(this.#settings.workerDir === undefined ? {} : { workerDir: this.#settings.workerDir }),
+    });
+    return this.#artifacts;
+  }
+
+  /**
+   * Makes a plan's stages ready to run: ships what the executors need (once per session), finds the vector
+   * columns of each stage's input, and sets Spark's Arrow batch size to the smallest stage batch size (back to
+   * the session's own for plans without stages).
+   */
+  async #prepare(plan: PlanNode): Promise<ReadonlyMap<MapBatchesNode, PreparedStage> | undefined> {
+    const nodes = stageNodes(plan);
+    let rows = this.#arrowBatchRowsDefault;
+    let prepared: Map<MapBatchesNode, PreparedStage> | undefined;
+    if (nodes.length > 0) {
+      const artifacts = this.#executorArtifacts();
+      const runtime = await artifacts.runtime();
+      prepared = new Map();
+      for (const node of nodes) {
+        const spec = await artifacts.shipStage(node.stage);
+        const input = await this.#client.analyzeSparkSchema({
+          root: this.#compiler(prepared).compile(node.input),
+        });
+        prepared.set(node, {
+          spec,
+          runtime,
+          vectors: stageVectors(node, input),
+          pythonVersion: this.#settings.pythonVersion,
+          inputColumns: (input.struct?.fields ?? []).map((f) => f.name ?? ''),
+        });
+      }
+      rows = String(Math.min(...nodes.map((n) => n.batchSize)));
+    }
+    if (rows !== this.#arrowBatchRows) {
+      await this.#client.setConfig({ [ARROW_BATCH_ROWS]: rows });
+      this.#arrowBatchRows = rows;
+    }
+    return prepared;
+  }
+
+  /** A failure of a plan, as the deepframe error a stage raised on an executor when it was one. */
+  #failure(error: unknown): unknown {
+    const context = {
+      pythonVersion: this.#settings.pythonVersion,
+      ...(this.#artifacts === undefined ? {} : { shippedFiles: this.#artifacts.shippedFiles }),
+    };
+    return stageErrorFrom(error, context) ?? error;
   }
 
   #check(): void {
@@ -89,12 +279,18 @@ export class SparkEngine implements Engine {
 
   async schema(plan: PlanNode): Promise<StructType> {
     this.#check();
-    return this.#client.analyzeSchema({ root: this.#compiler().compile(plan) });
+    const spark = await this.#client.analyzeSparkSchema({ root: this.#compiler().compile(plan) });
+    return withVectorTypes(fromSparkSchema(spark), spark);
   }
 
   async *execute(plan: PlanNode, options: { signal?: AbortSignal } = {}): AsyncGenerator<arrow.RecordBatch> {
     this.#check();
-    yield* this.#client.executePlan({ root: this.#compiler().compile(plan) }, options);
+    const prepared = await this.#prepare(plan);
+    try {
+      yield* this.#client.executePlan({ root: this.#compiler(prepared).compile(plan) }, options);
+    } catch (e) {
+      throw this.#failure(e);
+    }
   }
 
   async count(plan: PlanNode): Promise<number> {
@@ -122,8 +318,15 @@ export class SparkEngine implements Engine {
 
   async write(plan: PlanNode, spec: WriteSpec): Promise<void> {
     this.#check();
-    for await (const _ of this.#client.executePlan({ command: this.#compiler().writeCommand(plan, spec) })) {
-      // A write returns no rows; draining the stream waits for it to finish.
+    const prepared = await this.#prepare(plan);
+    try {
+      for await (const _ of this.#client.executePlan({
+        command: this.#compiler(prepared).writeCommand(plan, spec),
+      })) {
+        // A write returns no rows; draining the stream waits for it to finish.
+      }
+    } catch (e) {
+      throw this.#failure(e);
     }
   }
 
