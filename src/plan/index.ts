@@ -1,2 +1,3 @@
+export * from './builders.js';
 export * from './expressions.js';
 export * from './nodes.js';

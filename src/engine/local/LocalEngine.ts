@@ -15,6 +15,7 @@ import { imagePathBatch } from '../../image/decodeStage.js';
 import { imageColumnSchema } from '../../image/ImageSchema.js';
 import { partFileName, writeDirectory } from '../../io/atomicWrite.js';
 import { listImageFiles } from '../../io/imageFiles.js';
+import { countPlan } from '../../plan/builders.js';
 import type { ImageReadOptions, PlanNode } from '../../plan/nodes.js';
 import { toArrowSchema } from '../../types/arrow.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
@@ -386,22 +387,7 @@ export class LocalEngine implements Engine {
       for await (const b of this.execute(plan)) n += b.numRows;
       return n;
     }
-    const counted: PlanNode = {
-      kind: 'aggregate',
-      input: plan,
-      groupBy: [],
-      aggregates: [
-        {
-          kind: 'alias',
-          name: 'count',
-          expr: {
-            kind: 'call',
-            name: 'count',
-            args: [{ kind: 'literal', value: 1, type: DataTypes.integer }],
-          },
-        },
-      ],
-    };
+    const counted = countPlan(plan);
     for await (const batch of this.execute(counted)) return Number(batch.getChildAt(0)?.get(0) ?? 0);
     return 0;
   }

@@ -2,8 +2,9 @@ import { basename, resolve } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { SparkError } from '../../errors.js';
 import type { OnnxStageSpec } from '../../models/onnxStage.js';
+import { countPlan } from '../../plan/builders.js';
 import { children, type PlanNode } from '../../plan/nodes.js';
-import { DataTypes, type StructType } from '../../types/DataType.js';
+import type { StructType } from '../../types/DataType.js';
 import type { Engine, EngineOptions, WriteSpec } from '../Engine.js';
 import { tableForSpark } from './arrowForSpark.js';
 import { type ConnectRelation, RelationCompiler, sparkSchemaString } from './compileRelation.js';
@@ -294,22 +295,7 @@ export class SparkEngine implements Engine {
   }
 
   async count(plan: PlanNode): Promise<number> {
-    const counted: PlanNode = {
-      kind: 'aggregate',
-      input: plan,
-      groupBy: [],
-      aggregates: [
-        {
-          kind: 'alias',
-          name: 'count',
-          expr: {
-            kind: 'call',
-            name: 'count',
-            args: [{ kind: 'literal', value: 1, type: DataTypes.integer }],
-          },
-        },
-      ],
-    };
+    const counted = countPlan(plan);
     for await (const batch of this.execute(counted)) {
       if (batch.numRows > 0) return Number(batch.getChildAt(0)?.get(0) ?? 0);
     }
