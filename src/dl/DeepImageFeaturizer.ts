@@ -73,18 +73,7 @@ export class DeepImageFeaturizer extends ImageModelStage {
   }
 
   protected stageSpec(schema: StructType, parallelism: number): OnnxStageSpec {
-    const { path, shapes } = this.requirePrepared();
-    const output = shapes.outputs[0]!;
-    return {
-      kind: 'onnx',
-      modelPath: path,
-      session: this.sessionOptions(parallelism),
-      inputs: [this.imageInput(schema, true)],
-      outputs: [{ name: output.name, column: this.getOutputCol(), kind: 'vector', size: output.size }],
-      keep: [],
-      batchSize: this.getBatchSize(),
-      onError: this.getOnError(),
-    };
+    return this.vectorStageSpec(schema, parallelism, this.requirePrepared().shapes.outputs[0]!);
   }
 }
 registerStage(DeepImageFeaturizer);

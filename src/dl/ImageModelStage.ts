@@ -3,7 +3,7 @@ import { imageColumnSchema } from '../image/ImageSchema.js';
 import type { ImagePreprocessSpec } from '../image/preprocess.js';
 import { invalidValue, type TypeConverter } from '../ml/Param.js';
 import { SharedParams } from '../ml/sharedParams.js';
-import type { OnnxStageInput } from '../models/onnxStage.js';
+import type { OnnxStageInput, OnnxStageSpec } from '../models/onnxStage.js';
 import { type StructType, sameType, simpleString } from '../types/DataType.js';
 import { requireField } from '../types/Schema.js';
 import { toNonEmptyString } from './converters.js';
@@ -122,6 +122,20 @@ export abstract class ImageModelStage extends OnnxStageBase {
     return this.prepared;
   }
 
+  /** The `onnx` stage spec of an image stage whose output is one model output as a vector column. */
+  protected vectorStageSpec(schema: StructType, parallelism: number, output: VectorOutput): OnnxStageSpec {
+    return {
+      kind: 'onnx',
+      modelPath: this.requirePrepared().path,
+      session: this.sessionOptions(parallelism),
+      inputs: [this.imageInput(schema, true)],
+      outputs: [{ name: output.name, column: this.getOutputCol(), kind: 'vector', size: output.size }],
+      keep: [],
+      batchSize: this.getBatchSize(),
+      onError: this.getOnError(),
+    };
+  }
+
   /** Checks the input column (an image struct, or a string of paths when `allowUris`) and says which it is. */
   protected imageInput(schema: StructType, allowUris: boolean): OnnxStageInput {
     const { model, shapes } = this.requirePrepared();
@@ -159,6 +173,12 @@ export abstract class ImageModelStage extends OnnxStageBase {
     }
     return { name: input.name, column, source: isImage ? 'image' : 'imageFile', preprocess: p };
   }
+}
+
+/** Where a vector-output image stage's spec differs from another's: the model output it keeps. */
+export interface VectorOutput {
+  readonly name: string;
+  readonly size: number;
 }
 
 function stripNullability(type: StructType): StructType {

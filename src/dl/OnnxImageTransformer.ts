@@ -60,18 +60,7 @@ export class OnnxImageTransformer extends ImageModelStage {
   }
 
   protected stageSpec(schema: StructType, parallelism: number): OnnxStageSpec {
-    const { path } = this.requirePrepared();
-    const output = this.output();
-    return {
-      kind: 'onnx',
-      modelPath: path,
-      session: this.sessionOptions(parallelism),
-      inputs: [this.imageInput(schema, true)],
-      outputs: [{ name: output.name, column: this.getOutputCol(), kind: 'vector', size: output.size }],
-      keep: [],
-      batchSize: this.getBatchSize(),
-      onError: this.getOnError(),
-    };
+    return this.vectorStageSpec(schema, parallelism, this.output());
   }
 }
 registerStage(OnnxImageTransformer);

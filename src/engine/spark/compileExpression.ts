@@ -1,6 +1,7 @@
 import { SchemaError } from '../../errors.js';
 import { type Expr, type LiteralValue, outputName, type SortOrder } from '../../plan/expressions.js';
 import { type DataType, simpleString } from '../../types/DataType.js';
+import { toSparkDataType } from './connect/dataTypes.js';
 
 /**
  * A Spark Connect `Expression` message as a plain object (protobufjs field names, camelCase); the client encodes
@@ -24,35 +25,11 @@ export function sparkTypeString(type: DataType): string {
   }
 }
 
-/** Spark's `DataType` message for a deepframe type. */
-export function sparkDataType(type: DataType): ConnectExpression {
-  switch (type.kind) {
-    case 'null':
-      return { null: {} };
-    case 'vector':
-      return { array: { elementType: { float: {} }, containsNull: false } };
-    case 'array':
-      return { array: { elementType: sparkDataType(type.elementType), containsNull: type.containsNull } };
-    case 'struct':
-      return {
-        struct: {
-          fields: type.fields.map((f) => ({
-            name: f.name,
-            dataType: sparkDataType(f.type),
-            nullable: f.nullable,
-          })),
-        },
-      };
-    default:
-      return { [type.kind]: {} };
-  }
-}
-
 const DAY_MS = 86_400_000;
 
 /** A literal as Spark's `Expression.Literal`. */
 export function sparkLiteral(value: LiteralValue, type: DataType): ConnectExpression {
-  if (value === null) return { null: sparkDataType(type) };
+  if (value === null) return { null: toSparkDataType(type) };
   switch (type.kind) {
     case 'boolean':
       return { boolean: value };
@@ -77,7 +54,7 @@ export function sparkLiteral(value: LiteralValue, type: DataType): ConnectExpres
       const element: DataType = type.kind === 'vector' ? { kind: 'float' } : type.elementType;
       return {
         array: {
-          elementType: sparkDataType(element),
+          elementType: toSparkDataType(element),
           elements: (value as readonly LiteralValue[]).map((v) => sparkLiteral(v, element)),
         },
       };
