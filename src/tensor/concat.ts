@@ -106,3 +106,13 @@ export function concatBatches(batches: readonly arrow.RecordBatch[]): arrow.Reco
   const data = concatData(batches.map((b) => b.data));
   return new arrow.RecordBatch(first.schema, data as arrow.Data<arrow.Struct>);
 }
+
+/** One record batch with the columns of `left` then those of `right`, which have as many rows (no copy). */
+export function zipColumns(left: arrow.RecordBatch, right: arrow.RecordBatch): arrow.RecordBatch {
+  const fields = [...left.schema.fields, ...right.schema.fields];
+  const children = [...left.data.children, ...right.data.children];
+  return new arrow.RecordBatch(
+    new arrow.Schema(fields),
+    arrow.makeData({ type: new arrow.Struct(fields), length: left.numRows, nullCount: 0, children }),
+  );
+}

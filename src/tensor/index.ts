@@ -1,2 +1,2 @@
-export { concatBatches, concatData } from './concat.js';
+export { concatBatches, concatData, zipColumns } from './concat.js';
 export { vectorData, vectorValues } from './vectors.js';

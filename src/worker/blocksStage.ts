@@ -4,8 +4,8 @@
  *
  * @module
  */
-import * as arrow from 'apache-arrow';
 import { DeepframeError } from '../errors.js';
+import { zipColumns } from '../tensor/concat.js';
 import { resolveStageFunction } from './moduleStage.js';
 import type { JsonValue } from './StageSpec.js';
 import type { StageHandler } from './stages.js';
@@ -56,11 +56,6 @@ export const mapBlocksStage: StageHandler<'mapBlocks'> = {
         { expected: String(batch.numRows), actual: String(out.numRows) },
       );
     }
-    const fields = [...batch.schema.fields, ...out.schema.fields];
-    const children = [...batch.data.children, ...out.data.children];
-    return new arrow.RecordBatch(
-      new arrow.Schema(fields),
-      arrow.makeData({ type: new arrow.Struct(fields), length: batch.numRows, nullCount: 0, children }),
-    );
+    return zipColumns(batch, out);
   },
 };

@@ -17,6 +17,7 @@ import { partFileName, writeDirectory } from '../../io/atomicWrite.js';
 import { listImageFiles } from '../../io/imageFiles.js';
 import { countPlan } from '../../plan/builders.js';
 import type { ImageReadOptions, PlanNode } from '../../plan/nodes.js';
+import { zipColumns } from '../../tensor/concat.js';
 import { toArrowSchema } from '../../types/arrow.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
 import { fieldNames, requireField } from '../../types/Schema.js';
@@ -510,12 +511,7 @@ function appendColumns(input: arrow.RecordBatch, added: arrow.RecordBatch): arro
       { expected: String(input.numRows), actual: String(added.numRows) },
     );
   }
-  const fields = [...input.schema.fields, ...added.schema.fields];
-  const children = [...input.data.children, ...added.data.children];
-  return new arrow.RecordBatch(
-    new arrow.Schema(fields),
-    arrow.makeData({ type: new arrow.Struct(fields), length: input.numRows, nullCount: 0, children }),
-  );
+  return zipColumns(input, added);
 }
 
 /** Wraps a DuckDB failure in an {@link ExecutionError} with DuckDB's own reason. */
