@@ -30,6 +30,8 @@ export interface TrainingOptions {
   readonly seed?: number;
   /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice). */
   readonly threads?: number;
+  /** Starting weights, one array per parameter in the order of `model.params` (default: seeded initialization). */
+  readonly initialWeights?: readonly Float32Array[];
 }
 
 /** Labels: class indices for cross-entropy, or `batch × outputs` floats for MSE. */
@@ -77,7 +79,17 @@ export async function compileTraining(model: Sequential, options: TrainingOption
     );
   }
   const specs = model.params(inputShape);
-  const init = initParams(specs, options.seed ?? 0);
+  const init = options.initialWeights ?? initParams(specs, options.seed ?? 0);
+  specs.forEach((p, i) => {
+    const n = size(p.shape);
+    if (init[i]?.length !== n) {
+      throw new ParamError(
+        'INVALID_PARAM',
+        `initialWeights[${i}] (${p.name}) must hold ${n} values [${p.shape.join(', ')}]; got ${init[i]?.length ?? 'none'}.`,
+        { param: 'initialWeights' },
+      );
+    }
+  });
 
   // The training-step graph.
   const g = new GraphBuilder('train_step');

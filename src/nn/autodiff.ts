@@ -94,6 +94,21 @@ export class Tape {
     return output;
   }
 
+  /**
+   * Records a value computed by nodes the caller emitted, with the rule that emits its inputs' gradients: the hook
+   * for fused ops (weighted losses, for one) defined outside this file.
+   */
+  record(
+    inputs: readonly Value[],
+    name: string,
+    shape: readonly number[],
+    backward: (g: string) => readonly (string | undefined)[],
+  ): Value {
+    const output = { name, shape, requiresGrad: inputs.some((v) => v.requiresGrad) };
+    if (output.requiresGrad) this.records.push({ inputs, output, backward });
+    return output;
+  }
+
   /** `x·w + b` (Gemm) for x `[B, K]`, w `[K, N]`, b `[N]`. */
   dense(x: Value, w: Value, b?: Value): Value {
     const shape = [dim(x, 0), dim(w, 1)];
