@@ -52,7 +52,9 @@ describe('MultilayerPerceptronClassifier', () => {
       // probability is the softmax of rawPrediction, the output layer before softmax.
       const z = raw.map((v) => Math.exp(v - Math.max(...raw)));
       const sum = z.reduce((a, b) => a + b, 0);
-      p.forEach((v, k) => assert.ok(Math.abs(v - (z[k] as number) / sum) < 1e-5));
+      p.forEach((v, k) => {
+        assert.ok(Math.abs(v - (z[k] as number) / sum) < 1e-5);
+      });
       assert.equal(row.prediction, p.indexOf(Math.max(...p)));
     }
   });
@@ -79,7 +81,8 @@ describe('MultilayerPerceptronClassifier', () => {
     const h = gd.summary.objectiveHistory;
     assert.equal(h.length, 30);
     assert.ok((h[h.length - 1] as number) < 0.9 * (h[0] as number), `objective ${h[0]} → ${h[h.length - 1]}`);
-    for (let i = 1; i < h.length; i++) assert.ok((h[i] as number) < (h[i - 1] as number), `objective rose at ${i}`);
+    for (let i = 1; i < h.length; i++)
+      assert.ok((h[i] as number) < (h[i - 1] as number), `objective rose at ${i}`);
     const initialWeights = Array.from({ length: 65 * 4 + 5 * 10 }, (_, i) => Math.sin(i) / 10);
     const kept = await new MultilayerPerceptronClassifier({
       layers: [64, 4, 10],
