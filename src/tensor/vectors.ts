@@ -18,6 +18,7 @@ export function vectorValues(
         ? column.data[0]!
         : concatData(column.data)
       : column;
+  if (arrow.DataType.isList(data.type)) return listValues(data as arrow.Data<arrow.List>, size, name);
   if (!arrow.DataType.isFixedSizeList(data.type) || (data.type as arrow.FixedSizeList).listSize !== size) {
     throw new SchemaError(
       'VECTOR_SIZE_MISMATCH',
@@ -43,6 +44,43 @@ export function vectorValues(
   }
   // Slicing a fixed-size list slices its child, so the child's values start at the list's first row.
   return (child.values as Float32Array).subarray(0, data.length * size);
+}
+
+/**
+ * The values of a `List<Float32>` column whose rows all hold `size` values (vectors as Spark returns them), copied
+ * row after row; null rows become zeros.
+ */
+function listValues(data: arrow.Data<arrow.List>, size: number, name: string): Float32Array {
+  const child = data.children[0]!;
+  if (
+    !arrow.DataType.isFloat(child.type) ||
+    (child.type as arrow.Float).precision !== arrow.Precision.SINGLE
+  ) {
+    throw new SchemaError(
+      'VECTOR_TYPE_MISMATCH',
+      `${name} must hold 32-bit floats, but holds ${String(child.type)}.`,
+      {
+        column: name,
+      },
+    );
+  }
+  const offsets = data.valueOffsets;
+  const values = child.values as Float32Array;
+  const out = new Float32Array(data.length * size);
+  for (let i = 0; i < data.length; i++) {
+    if (!data.getValid(i)) continue;
+    const start = offsets[i] as number;
+    const length = (offsets[i + 1] as number) - start;
+    if (length !== size) {
+      throw new SchemaError(
+        'VECTOR_SIZE_MISMATCH',
+        `${name} must hold vectors of ${size} floats, but row ${i} of a batch holds ${length}.`,
+        { column: name, expected: String(size), got: String(length) },
+      );
+    }
+    out.set(values.subarray(start, start + size), i * size);
+  }
+  return out;
 }
 
 /** A vector column (`FixedSizeList<Float32>` of `size`) over `values`, with `valid[i] === false` rows null. */
