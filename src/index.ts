@@ -122,7 +122,14 @@ export type { ParamSpec, StageOptions } from './ml/index.js';
 // ML pipelines
 export {
   Estimator,
+  LogisticRegression,
+  LogisticRegressionModel,
+  type LogisticRegressionSummary,
+  type LogisticRegressionWeights,
   Model,
+  MultilayerPerceptronClassificationModel,
+  MultilayerPerceptronClassifier,
+  type MultilayerPerceptronSummary,
   Param,
   ParamMap,
   Params,
@@ -130,6 +137,7 @@ export {
   Pipeline,
   PipelineModel,
   PipelineStage,
+  ProbabilisticClassificationModel,
   registerStage,
   SharedParams,
   Transformer,

@@ -11,6 +11,17 @@
  *
  * @module
  */
+
+export {
+  LogisticRegression,
+  LogisticRegressionModel,
+  type LogisticRegressionSummary,
+  type LogisticRegressionWeights,
+  MultilayerPerceptronClassificationModel,
+  MultilayerPerceptronClassifier,
+  type MultilayerPerceptronSummary,
+  ProbabilisticClassificationModel,
+} from './classification/index.js';
 export { Estimator } from './Estimator.js';
 export { loadStage, readMetadata, readStages } from './loadStage.js';
 export { Model } from './Model.js';
