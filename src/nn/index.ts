@@ -32,15 +32,6 @@ export {
   batchNormTraining,
 } from './normalization.js';
 export { type AdamSpec, adam, type OptimizerSpec, type SgdSpec, sgd } from './optimizers.js';
-export {
-  AvgPool2D,
-  avgPool2d,
-  GlobalAvgPool2D,
-  GlobalMaxPool2D,
-  globalAvgPool,
-  globalMaxPool,
-  MaxPool2D,
-  maxPool2d,
-  type Pool2DOptions,
-} from './pooling.js';
+export { AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, type Pool2DOptions } from './pooling.js';
+export { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from './poolingOps.js';
 export { compileTraining, type Labels, type Loss, Trainer, type TrainingOptions } from './Trainer.js';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { Tape } from '../../src/nn/autodiff.js';
-import { conv2d, window2d } from '../../src/nn/conv.js';
+import { conv2d, type Window2D, window2d } from '../../src/nn/conv.js';
 import { GraphBuilder } from '../../src/nn/graph.js';
 import { batchNormTraining } from '../../src/nn/normalization.js';
-import { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from '../../src/nn/pooling.js';
+import { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from '../../src/nn/poolingOps.js';
 import { gradCheck } from './gradCheck.js';
 
 /**
@@ -71,15 +71,25 @@ describe('pooling gradients', () => {
       dtype === 'float64' ? {} : F32,
     );
   };
-  it('max pool 2×2, windows side by side (float64)', () =>
+  // Windows that tile the input (stride = window) take the Reshape/Transpose path, others the Gather/Scatter one.
+  it('max pool 2×2, tiling windows (float64)', () =>
     pool(maxPool2d, [2, 2, 4, 4], [2, 2], [2, 2], 'valid', 'float64'));
   it('max pool 2×2 on 5×5: the last row and column get no gradient (float64)', () =>
     pool(maxPool2d, [1, 2, 5, 5], [2, 2], [2, 2], 'valid', 'float64'));
+  it('max pool 3×2 tiling, same padding on 7×5 (float64)', () =>
+    pool(maxPool2d, [2, 2, 7, 5], [3, 2], [3, 2], 'same', 'float64'));
   it('max pool 3×3 stride 2, overlapping windows, same padding (float64)', () =>
     pool(maxPool2d, [2, 2, 6, 5], [3, 3], [2, 2], 'same', 'float64'));
   it('max pool 3×3 stride 1, each input in up to 9 windows (float64)', () =>
     pool(maxPool2d, [1, 1, 5, 5], [3, 3], [1, 1], 'valid', 'float64'));
-  it('average pool 2×2 (float32)', () => pool(avgPool2d, [2, 2, 4, 4], [2, 2], [2, 2], 'valid', 'float32'));
+  it('max pool 2×2 stride 3, gaps between windows (float64)', () =>
+    pool(maxPool2d, [1, 2, 7, 7], [2, 2], [3, 3], 'valid', 'float64'));
+  it('average pool 2×2, tiling windows (float32)', () =>
+    pool(avgPool2d, [2, 2, 4, 4], [2, 2], [2, 2], 'valid', 'float32'));
+  it('average pool 3×3 tiling on 7×8: remainders with valid, padding left out of the count with same (float32)', async () => {
+    await pool(avgPool2d, [1, 2, 7, 8], [3, 3], [3, 3], 'valid', 'float32');
+    await pool(avgPool2d, [1, 2, 7, 8], [3, 3], [3, 3], 'same', 'float32');
+  });
   it('average pool 3×3 stride 2, overlapping, same padding left out of the count (float32)', () =>
     pool(avgPool2d, [2, 2, 6, 5], [3, 3], [2, 2], 'same', 'float32'));
   it('global average and max pool (float64)', async () => {
@@ -91,28 +101,45 @@ describe('pooling gradients', () => {
     );
   });
 
-  it('routes a max pool gradient to the first of tied maxima and sums where windows overlap', async () => {
-    // One 1×1×3×3 image, 2×2 windows with stride 1: the centre 9 is the maximum of all four windows, tied with
-    // the bottom-right 9 in the last window, where the first (the centre) wins.
+  /** The gradient of `mean((maxpool(x)·w)²)` with respect to x, and the pooled values, for one `[1, 1, h, w]` image. */
+  async function routed(x: number[], hw: [number, number], win: Window2D, w: number[]) {
     const g = new GraphBuilder();
     const t = new Tape(g, 'float64');
-    const x = t.leaf(g.input('x', 'float64', [1, 1, 3, 3]), [1, 1, 3, 3], true);
-    const win = window2d('Pool', [3, 3], [2, 2], [1, 1], 'valid');
-    const y = maxPool2d(t, x, win);
-    const w = t.leaf(g.input('w', 'float64', [1, 1, 2, 2]), [1, 1, 2, 2], false);
-    const loss = t.mse(t.mul(y, w), t.leaf(g.initializer('zero', 'float64', [], [0]), [], false));
-    const [dx] = t.backward(loss, [x]);
-    g.output(dx as string, 'float64', [1, 1, 3, 3], 'dx');
-    g.output(y.name, 'float64', [1, 1, 2, 2], 'y');
+    const shape = [1, 1, ...hw];
+    const xv = t.leaf(g.input('x', 'float64', shape), shape, true);
+    const y = maxPool2d(t, xv, win);
+    const wv = t.leaf(g.initializer('w', 'float64', y.shape, w), y.shape, false);
+    const loss = t.mse(t.mul(y, wv), t.leaf(g.initializer('zero', 'float64', [], [0]), [], false));
+    const [dx] = t.backward(loss, [xv]);
+    g.output(dx as string, 'float64', shape, 'dx');
+    g.output(y.name, 'float64', y.shape, 'y');
     const session = await ort.InferenceSession.create(g.toBytes());
-    const out = await session.run({
-      x: new ort.Tensor('float64', Float64Array.of(5, 5, 1, 2, 9, 3, 4, 6, 9), [1, 1, 3, 3]),
-      w: new ort.Tensor('float64', Float64Array.of(1, 2, 3, 4), [1, 1, 2, 2]),
-    });
-    assert.deepEqual(Array.from(out.y?.data as Float64Array), [9, 9, 9, 9]);
-    // d loss / d y = 2·y·w²/4 = [4.5, 18, 40.5, 72]; the centre takes all four: 135.
-    assert.deepEqual(Array.from(out.dx?.data as Float64Array), [0, 0, 0, 0, 135, 0, 0, 0, 0]);
+    const out = await session.run({ x: new ort.Tensor('float64', Float64Array.from(x), shape) });
     await session.release();
+    return { y: Array.from(out.y?.data as Float64Array), dx: Array.from(out.dx?.data as Float64Array) };
+  }
+
+  it('routes a max pool gradient to the first of tied maxima and sums where windows overlap', async () => {
+    // 2×2 windows with stride 1 over a 3×3 image: the centre 9 is the maximum of all four windows, tied with the
+    // bottom-right 9 in the last window, where the first (the centre) wins.
+    const overlap = await routed(
+      [5, 5, 1, 2, 9, 3, 4, 6, 9],
+      [3, 3],
+      window2d('Pool', [3, 3], [2, 2], [1, 1], 'valid'),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(overlap.y, [9, 9, 9, 9]);
+    // d loss / d y = 2·y·w²/4 = [4.5, 18, 40.5, 72]; the centre takes all four: 135.
+    assert.deepEqual(overlap.dx, [0, 0, 0, 0, 135, 0, 0, 0, 0]);
+    // Tiling 2×2 windows over a 2×4 image, both with ties: dy = y·w² = [5, 3] goes to the first of each.
+    const tiled = await routed(
+      [1, 5, 3, 0, 5, 5, 3, 3],
+      [2, 4],
+      window2d('Pool', [2, 4], [2, 2], [2, 2], 'valid'),
+      [1, 1],
+    );
+    assert.deepEqual(tiled.y, [5, 3]);
+    assert.deepEqual(tiled.dx, [0, 5, 3, 0, 0, 0, 0, 0]);
   });
 });
 
