@@ -295,7 +295,15 @@ export class Trainer {
   /**
    * The trained network as an inference ONNX model: input `input` `[N, ...inputSize]`, output `output`
    * (softmax probabilities for cross-entropy, sigmoid probabilities for binary cross-entropy), weights and layer
-   * state as initializers; dropout left out, batch normalization on the moving statistics.
+   * state as initializers; dropout left out, batch normalization on the moving statistics. As built it computes
+   * exactly what {@link Trainer.predict} computes; ONNX Runtime's default graph optimizations then fold constants
+   * (a batch norm into the convolution before it, for one), which can move the last bits of float32 outputs.
+   *
+   * @example
+   * ```ts
+   * const session = await ort.InferenceSession.create(trainer.export());
+   * const { output } = await session.run({ input: new ort.Tensor('float32', images, [n, 1, 8, 8]) });
+   * ```
    */
   export(): Uint8Array {
     const data = [...this.weights, ...this.layerState].map((t) => t.data as Float32Array);

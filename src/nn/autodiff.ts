@@ -84,7 +84,14 @@ export class Tape {
     return name;
   }
 
-  /** A boolean scalar constant (cached), for inputs such as Dropout's `training_mode`. */
+  /**
+   * A boolean scalar constant (cached), for inputs such as Dropout's `training_mode`.
+   *
+   * @example
+   * ```ts
+   * g.node('Dropout', [x, tape.scalar(0.5), tape.bool(true)]);
+   * ```
+   */
   bool(v: boolean): string {
     const key = `b${v}`;
     let name = this.consts.get(key);
@@ -98,6 +105,15 @@ export class Tape {
   /**
    * Wraps the already emitted value `name` (computed from `inputs`) and records `backward`, which emits the
    * gradient of each input given the output's gradient (`undefined`: none). The building block of every op.
+   *
+   * @example
+   * ```ts
+   * // y = x³, dy/dx = 3x²
+   * const cube = tape.g.node('Pow', [x.name, tape.scalar(3)]);
+   * const y = tape.record([x], cube, x.shape, (g) => [
+   *   tape.g.node('Mul', [g, tape.g.node('Mul', [tape.scalar(3), tape.g.node('Mul', [x.name, x.name])])]),
+   * ]);
+   * ```
    */
   record(
     inputs: readonly Value[],
@@ -194,6 +210,11 @@ export class Tape {
   /**
    * Softmax over `axis` (default the last; layers pass 1, the channel axis of `[B, C, H, W]`); gradient
    * `y·(g − Σ_axis g·y)`.
+   *
+   * @example
+   * ```ts
+   * const perPixel = tape.softmax(logits, 1); // [B, classes, H, W]
+   * ```
    */
   softmax(x: Value, axis = -1): Value {
     const y: Value = this.op(
@@ -215,6 +236,11 @@ export class Tape {
    * The mask is ONNX `Dropout` (training mode, `seed` attribute) applied to ones, so one node gives the scaled mask;
    * ONNX Runtime draws a new mask on every run of a session, the same sequence in every fresh session with the
    * same seed. Needs a static shape.
+   *
+   * @example
+   * ```ts
+   * const h = tape.dropout(tape.relu(tape.dense(x, w, b)), 0.5, 42);
+   * ```
    */
   dropout(x: Value, rate: number, seed: number): Value {
     const ones = this.g.node('Expand', [this.scalar(1), this.ints(x.shape)]);
@@ -269,6 +295,12 @@ export class Tape {
   /**
    * Mean binary cross-entropy of `logits` against targets in [0, 1] of the same shape, over all elements, computed
    * stably from the logits `z`: `max(z, 0) − z·t + log(1 + e^(−|z|))`. The gradient is the fused `(σ(z) − t)/n`.
+   *
+   * @example
+   * ```ts
+   * const loss = tape.sigmoidBinaryCrossEntropy(tape.dense(x, w, b), targets); // targets 0/1, same shape
+   * const [dw, db] = tape.backward(loss, [w, b]);
+   * ```
    */
   sigmoidBinaryCrossEntropy(logits: Value, targets: Value): Value {
     const n = logits.shape.reduce((a, b) => a * b, 1);

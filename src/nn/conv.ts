@@ -36,7 +36,7 @@ export interface Window2D {
   readonly out: readonly [number, number];
 }
 
-/** A size given as one number or `[height, width]`, checked to be positive integers. */
+/** A size given as one number or `[height, width]`, checked to be positive integers. @internal */
 export function pair(layer: string, param: string, v: number | readonly number[]): [number, number] {
   const p = typeof v === 'number' ? [v, v] : [...v];
   if (p.length !== 2 || p.some((d) => !Number.isInteger(d) || d < 1)) {
@@ -49,7 +49,7 @@ export function pair(layer: string, param: string, v: number | readonly number[]
   return [p[0] as number, p[1] as number];
 }
 
-/** Checks a padding name given at run time. */
+/** Checks a padding name given at run time. @internal */
 export function checkPadding(layer: string, padding: Padding): Padding {
   if (padding !== 'valid' && padding !== 'same') {
     throw new ParamError(
@@ -64,7 +64,7 @@ export function checkPadding(layer: string, padding: Padding): Padding {
   return padding;
 }
 
-/** The `[C, H, W]` of an input shape (without the batch), or a ParamError saying what the layer expects. */
+/** The `[C, H, W]` of an input shape (without the batch), or a ParamError saying what the layer expects. @internal */
 export function chw(layer: string, inputShape: readonly number[]): [number, number, number] {
   if (inputShape.length !== 3) {
     throw new ParamError(
@@ -79,7 +79,13 @@ export function chw(layer: string, inputShape: readonly number[]): [number, numb
 
 /**
  * The window geometry: Keras's rules, `'valid'`: `⌊(H − k)/s⌋ + 1` rows out, no padding; `'same'`: `⌈H/s⌉` rows
- * out, `max((out − 1)·s + k − H, 0)` rows of padding, the odd one at the bottom (right).
+ * out, `max((out − 1)·s + k − H, 0)` rows of padding, the odd one at the bottom (right). A window larger than a
+ * `'valid'` input is a ParamError naming `layer`.
+ *
+ * @example
+ * ```ts
+ * window2d('Conv2D', [5, 5], [3, 3], [2, 2], 'same'); // { pads: [1, 1, 1, 1], out: [3, 3], ... }
+ * ```
  */
 export function window2d(
   layer: string,
@@ -114,7 +120,15 @@ export function window2d(
   return { kernel, strides, pads, out };
 }
 
-/** Convolution of `x` `[B, C, H, W]` with `w` `[F, C, kh, kw]` (+ `b` `[F]`): `[B, F, out…]`. */
+/**
+ * Convolution of `x` `[B, C, H, W]` with `w` `[F, C, kh, kw]` (+ `b` `[F]`): `[B, F, out…]`, with the gradients
+ * described in this module's header. float32 only (ONNX Runtime's CPU kernels).
+ *
+ * @example
+ * ```ts
+ * const y = conv2d(tape, x, w, b, window2d('Conv2D', [28, 28], [3, 3], [1, 1], 'same'));
+ * ```
+ */
 export function conv2d(tape: Tape, x: Value, w: Value, b: Value | undefined, win: Window2D): Value {
   const g = tape.g;
   const [batch, , h, wd] = x.shape as [number, number, number, number];

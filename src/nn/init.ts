@@ -10,12 +10,27 @@
 
 import type { ParamSpec } from './layers.js';
 
-/** A layer's seed: the model's seed and the layer's position mixed through {@link mulberry32}, in [0, 2^31). */
+/**
+ * A layer's seed: the model's seed and the layer's position mixed through {@link mulberry32}, in [0, 2^31).
+ *
+ * @example
+ * ```ts
+ * const dropoutSeed = layerSeed(trainerSeed, 5);
+ * ```
+ */
 export function layerSeed(seed: number, index: number): number {
   return Math.floor(mulberry32((seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0)() * 2147483648);
 }
 
-/** The mulberry32 PRNG: returns a function giving uniform floats in [0, 1). */
+/**
+ * The mulberry32 PRNG: returns a function giving uniform floats in [0, 1).
+ *
+ * @example
+ * ```ts
+ * const rand = mulberry32(42);
+ * const noise = Float32Array.from({ length: 10 }, () => rand() * 2 - 1);
+ * ```
+ */
 export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -27,7 +42,14 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Initial values of every parameter, drawn in order from one {@link mulberry32} stream. */
+/**
+ * Initial values of every parameter, drawn in order from one {@link mulberry32} stream.
+ *
+ * @example
+ * ```ts
+ * const weights = initParams(model.params([1, 28, 28]), 0);
+ * ```
+ */
 export function initParams(specs: readonly ParamSpec[], seed: number): Float32Array[] {
   const rand = mulberry32(seed);
   return specs.map((p) => {

@@ -73,17 +73,45 @@ export interface Layer {
   readonly kind: LayerKind;
   /** The activation applied last, for layers that have one. */
   readonly activation?: Activation;
-  /** The output shape for an input shape; throws a ParamError when the layer does not fit the input. */
+  /**
+   * The output shape for an input shape; throws a ParamError when the layer does not fit the input.
+   *
+   * @example
+   * ```ts
+   * new Conv2D(16, 3).outputShape([1, 8, 8]); // [16, 6, 6]
+   * ```
+   */
   outputShape(inputShape: readonly number[]): number[];
-  /** The trainable tensors, for an input shape. */
+  /**
+   * The trainable tensors, for an input shape.
+   *
+   * @example
+   * ```ts
+   * new Dense(10).params([64]); // kernel [64, 10], bias [10]
+   * ```
+   */
   params(inputShape: readonly number[]): ParamSpec[];
-  /** The state tensors, for an input shape (none when absent). */
+  /**
+   * The state tensors, for an input shape (none when absent).
+   *
+   * @example
+   * ```ts
+   * new BatchNorm().state?.([16, 8, 8]); // movingMean [16], movingVariance [16]
+   * ```
+   */
   state?(inputShape: readonly number[]): StateSpec[];
-  /** Emits the layer. */
+  /**
+   * Emits the layer.
+   *
+   * @example
+   * ```ts
+   * const y = layer.forward(tape, x, params, { logits: false, training: true, state: [], seed: 0, updates: [] });
+   * ```
+   */
   forward(tape: Tape, x: Value, params: readonly Value[], ctx: LayerContext): Value;
 }
 
-/** Emits `activation(z)`; softmax runs over axis 1 (features, or channels of `[B, C, H, W]`). */
+/** Emits `activation(z)`; softmax runs over axis 1 (features, or channels of `[B, C, H, W]`). @internal */
 export function activate(tape: Tape, z: Value, activation: Activation, logits: boolean): Value {
   switch (activation) {
     case 'linear':
@@ -105,7 +133,7 @@ export function activate(tape: Tape, z: Value, activation: Activation, logits: b
 
 const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
-/** Checks an activation name given at run time. */
+/** Checks an activation name given at run time. @internal */
 export function checkActivation(layer: string, activation: Activation): Activation {
   if (!ACTIVATIONS.includes(activation)) {
     throw new ParamError(
@@ -275,7 +303,14 @@ export class Sequential {
     return last instanceof Dense ? last : undefined;
   }
 
-  /** The last layer's activation (`'linear'` for a layer without one, such as Flatten or a pooling layer). */
+  /**
+   * The last layer's activation (`'linear'` for a layer without one, such as Flatten or a pooling layer).
+   *
+   * @example
+   * ```ts
+   * new Sequential([new Conv2D(8, 3), new GlobalAvgPool2D()]).finalActivation; // 'linear'
+   * ```
+   */
   get finalActivation(): Activation {
     return this.layers[this.layers.length - 1]?.activation ?? 'linear';
   }
@@ -287,7 +322,14 @@ export class Sequential {
     );
   }
 
-  /** Every state tensor, in layer order, named `layer<i>_<name>`. */
+  /**
+   * Every state tensor, in layer order, named `layer<i>_<name>`.
+   *
+   * @example
+   * ```ts
+   * new Sequential([new Conv2D(8, 3), new BatchNorm()]).state([1, 8, 8]); // layer1_movingMean, layer1_movingVariance
+   * ```
+   */
   state(inputShape: readonly number[]): StateSpec[] {
     return this.inputShapes(inputShape).flatMap((shape, i) =>
       ((this.layers[i] as Layer).state?.(shape) ?? []).map((s) => ({ ...s, name: `layer${i}_${s.name}` })),
@@ -309,6 +351,11 @@ export class Sequential {
   /**
    * Emits the network: its output and, in training, the updated state values in the order of
    * {@link Sequential.state}.
+   *
+   * @example
+   * ```ts
+   * const { output, state } = model.apply(tape, x, params, { logits: true, training: true, state: moving, seed: 0 });
+   * ```
    */
   apply(
     tape: Tape,

@@ -19,7 +19,15 @@ import type { Layer, LayerContext, ParamSpec, StateSpec } from './layers.js';
 /** ONNX BatchNormalization's default epsilon, which the emitted node keeps. */
 const ONNX_EPSILON = 1e-5;
 
-/** Batch normalization in training mode; returns the output and the batch mean and variance, each `[C]`. */
+/**
+ * Batch normalization in training mode over axis 1 of `x` (`[B, C]` or `[B, C, H, W]`); returns the output, whose
+ * gradient flows through the batch statistics, and the batch mean and biased variance, each `[C]`.
+ *
+ * @example
+ * ```ts
+ * const { y, mean, variance } = batchNormTraining(tape, x, gamma, beta, 1e-3);
+ * ```
+ */
 export function batchNormTraining(
   tape: Tape,
   x: Value,
@@ -61,7 +69,14 @@ export function batchNormTraining(
   return { y, mean: g.node('Reshape', [mean, flat]), variance: g.node('Reshape', [variance, flat]) };
 }
 
-/** Batch normalization on given statistics (ONNX `BatchNormalization`, inference mode); no gradient. */
+/**
+ * Batch normalization on given statistics (ONNX `BatchNormalization`, inference mode); no gradient.
+ *
+ * @example
+ * ```ts
+ * const y = batchNormInference(tape, x, gamma, beta, movingMean, movingVariance, 1e-3);
+ * ```
+ */
 export function batchNormInference(
   tape: Tape,
   x: Value,

@@ -25,7 +25,15 @@
 import type { Tape, Value } from './autodiff.js';
 import type { Window2D } from './conv.js';
 
-/** Max pooling of `x` `[B, C, H, W]`; the gradient goes to the first maximum of each window. */
+/**
+ * Max pooling of `x` `[B, C, H, W]`; the gradient goes to the first maximum of each window (summed where windows
+ * overlap). float32 or float64.
+ *
+ * @example
+ * ```ts
+ * const y = maxPool2d(tape, x, window2d('MaxPool2D', [28, 28], [2, 2], [2, 2], 'valid')); // [B, C, 14, 14]
+ * ```
+ */
 export function maxPool2d(tape: Tape, x: Value, win: Window2D): Value {
   const g = tape.g;
   const name = g.node('MaxPool', [x.name], attrs(win));
@@ -52,7 +60,15 @@ export function maxPool2d(tape: Tape, x: Value, win: Window2D): Value {
   });
 }
 
-/** Average pooling of `x` `[B, C, H, W]` (padding not counted); the gradient is spread evenly over each window. */
+/**
+ * Average pooling of `x` `[B, C, H, W]` (padding not counted); the gradient is spread evenly over each window.
+ * float32 only (ONNX Runtime's AveragePool).
+ *
+ * @example
+ * ```ts
+ * const y = avgPool2d(tape, x, window2d('AvgPool2D', [28, 28], [3, 3], [2, 2], 'same')); // [B, C, 14, 14]
+ * ```
+ */
 export function avgPool2d(tape: Tape, x: Value, win: Window2D): Value {
   const g = tape.g;
   const name = g.node('AveragePool', [x.name], attrs(win));
@@ -74,7 +90,14 @@ export function avgPool2d(tape: Tape, x: Value, win: Window2D): Value {
   });
 }
 
-/** The mean of each channel over height and width: `[B, C, H, W]` → `[B, C]`. */
+/**
+ * The mean of each channel over height and width: `[B, C, H, W]` → `[B, C]`.
+ *
+ * @example
+ * ```ts
+ * const features = globalAvgPool(tape, x);
+ * ```
+ */
 export function globalAvgPool(tape: Tape, x: Value): Value {
   const g = tape.g;
   const [batch, c, h, w] = x.shape as [number, number, number, number];
@@ -88,7 +111,14 @@ export function globalAvgPool(tape: Tape, x: Value): Value {
   });
 }
 
-/** The maximum of each channel over height and width, `[B, C]`; the gradient goes to the first maximum. */
+/**
+ * The maximum of each channel over height and width, `[B, C]`; the gradient goes to the first maximum.
+ *
+ * @example
+ * ```ts
+ * const features = globalMaxPool(tape, x);
+ * ```
+ */
 export function globalMaxPool(tape: Tape, x: Value): Value {
   const g = tape.g;
   const [batch, c, h, w] = x.shape as [number, number, number, number];
