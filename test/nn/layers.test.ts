@@ -99,6 +99,24 @@ describe('Dropout', () => {
     await session.release();
   });
 
+  it('draws the same mask sequence in fresh sessions with the same seed, whatever the thread count', async () => {
+    const masks = async (seed: number, threads: number) => {
+      const g = new GraphBuilder();
+      const t = new Tape(g, 'float32');
+      const x = t.leaf(g.input('x', 'float32', [64, 64]), [64, 64], false);
+      g.output(t.dropout(x, 0.5, seed).name, 'float32', [64, 64], 'y');
+      const session = await ort.InferenceSession.create(g.toBytes(), { intraOpNumThreads: threads });
+      const feeds = { x: new ort.Tensor('float32', new Float32Array(4096).fill(1), [64, 64]) };
+      const out = [(await session.run(feeds)).y?.data, (await session.run(feeds)).y?.data];
+      await session.release();
+      return out;
+    };
+    const a = await masks(3, 1);
+    assert.deepEqual(await masks(3, 1), a);
+    assert.deepEqual(await masks(3, 2), a);
+    assert.notDeepEqual((await masks(4, 1))[0], a[0]);
+  });
+
   it('is the identity at inference and leaves no node in the exported model', async () => {
     const model = new Sequential([new Dense(8, { activation: 'relu' }), new Dropout(0.5), new Dense(2)]);
     const trainer = await compileTraining(model, {
