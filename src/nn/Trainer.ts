@@ -12,11 +12,14 @@ import * as ort from 'onnxruntime-node';
 import { ParamError, SchemaError } from '../errors.js';
 import { Tape, type Value } from './autodiff.js';
 import { GraphBuilder } from './graph.js';
-import { initParams, type ParamSpec, type Sequential } from './layers.js';
+import { initParams, type ParamSpec, type Sequential, type StateSpec } from './layers.js';
 import { emitUpdate, type OptimizerSpec, type StateTensor } from './optimizers.js';
 
-/** Losses: softmax cross-entropy on class indices, or mean squared error on float targets. */
-export type Loss = 'crossEntropy' | 'mse';
+/**
+ * Losses: softmax cross-entropy on class indices; binary cross-entropy on 0/1 float targets, one per output unit
+ * (a single sigmoid unit, or several independent ones); or mean squared error on float targets.
+ */
+export type Loss = 'crossEntropy' | 'binaryCrossEntropy' | 'mse';
 
 /** Options of {@link compileTraining}. */
 export interface TrainingOptions {
@@ -26,7 +29,7 @@ export interface TrainingOptions {
   readonly batchSize: number;
   /** Features per row: a count, or a shape such as `[28, 28]` (rows are passed flattened). */
   readonly inputSize: number | readonly number[];
-  /** Seed of the weight initialization (default 0). */
+  /** Seed of the weight initialization and of the dropout masks (default 0). */
   readonly seed?: number;
   /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice). */
   readonly threads?: number;
@@ -34,7 +37,7 @@ export interface TrainingOptions {
   readonly initialWeights?: readonly Float32Array[];
 }
 
-/** Labels: class indices for cross-entropy, or `batch × outputs` floats for MSE. */
+/** Labels: class indices for cross-entropy, or `batch × outputs` floats for binary cross-entropy and MSE. */
 export type Labels = ArrayLike<number>;
 
 /**
@@ -67,18 +70,9 @@ export async function compileTraining(model: Sequential, options: TrainingOption
     );
   }
   const outShape = model.outputShape(inputShape);
-  const head = model.head;
-  if (
-    options.loss === 'crossEntropy' &&
-    (head === undefined || !['softmax', 'linear'].includes(head.activation))
-  ) {
-    throw new ParamError(
-      'INVALID_PARAM',
-      "Cross-entropy needs a last Dense layer with activation 'softmax' (or 'linear' logits).",
-      { param: 'loss' },
-    );
-  }
+  checkHead(model, options.loss, outShape);
   const specs = model.params(inputShape);
+  const stateSpecs = model.state(inputShape);
   const init = options.initialWeights ?? initParams(specs, options.seed ?? 0);
   specs.forEach((p, i) => {
     const n = size(p.shape);
@@ -90,6 +84,7 @@ export async function compileTraining(model: Sequential, options: TrainingOption
       );
     }
   });
+  const logits = options.loss !== 'mse';
 
   // The training-step graph.
   const g = new GraphBuilder('train_step');
@@ -98,8 +93,19 @@ export async function compileTraining(model: Sequential, options: TrainingOption
   const yShape = [batch, ...outShape];
   const y = tape.leaf(g.input('y', 'float32', yShape), yShape, false);
   const params = specs.map((p) => tape.leaf(g.input(p.name, 'float32', p.shape), p.shape, true));
-  const out = model.forward(tape, x, params, options.loss === 'crossEntropy');
-  const loss = options.loss === 'crossEntropy' ? tape.softmaxCrossEntropy(out, y) : tape.mse(out, y);
+  const layerState = stateSpecs.map((s) => tape.leaf(g.input(s.name, 'float32', s.shape), s.shape, false));
+  const { output: out, state: layerStateNew } = model.apply(tape, x, params, {
+    logits,
+    training: true,
+    state: layerState,
+    seed: options.seed ?? 0,
+  });
+  const loss =
+    options.loss === 'crossEntropy'
+      ? tape.softmaxCrossEntropy(out, y)
+      : options.loss === 'binaryCrossEntropy'
+        ? tape.sigmoidBinaryCrossEntropy(out, y)
+        : tape.mse(out, y);
   const grads = tape.backward(loss, params);
   const upd = emitUpdate(
     tape,
@@ -111,12 +117,15 @@ export async function compileTraining(model: Sequential, options: TrainingOption
     g.output(w, 'float32', params[i]?.shape ?? [], `${specs[i]?.name}_new`),
   );
   const stateOuts = upd.state.map((s) => g.output(s.output, 'float32', s.shape, `${s.input}_new`));
+  const layerStateOuts = layerStateNew.map((v, i) =>
+    g.output(v, 'float32', stateSpecs[i]?.shape ?? [], `${stateSpecs[i]?.name}_new`),
+  );
 
   const sessionOptions: ort.InferenceSession.SessionOptions =
     options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
   const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions);
   const predictor = await ort.InferenceSession.create(
-    forwardGraph(model, inputShape, specs, undefined, options.loss === 'crossEntropy').toBytes(),
+    forwardGraph(model, inputShape, specs, stateSpecs, undefined, options.loss).toBytes(),
     sessionOptions,
   );
   return new Trainer({
@@ -135,7 +144,32 @@ export async function compileTraining(model: Sequential, options: TrainingOption
     lossOut,
     weightOuts,
     stateOuts,
+    layerStateSpecs: stateSpecs,
+    layerState: stateSpecs.map(
+      (s) => new ort.Tensor('float32', new Float32Array(size(s.shape)).fill(s.initial), s.shape),
+    ),
+    layerStateOuts,
   });
+}
+
+/** Checks that the last layer fits the loss: softmax (or linear) with cross-entropy, sigmoid (or linear) with BCE. */
+function checkHead(model: Sequential, loss: Loss, outShape: readonly number[]): void {
+  const act = model.finalActivation;
+  if (loss === 'crossEntropy' && (!['softmax', 'linear'].includes(act) || outShape.length !== 1)) {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `Cross-entropy needs a last layer with activation 'softmax' (or 'linear' logits) and 1-D outputs; got ` +
+        `'${act}' with output shape [${outShape.join(', ')}].`,
+      { param: 'loss', activation: act },
+    );
+  }
+  if (loss === 'binaryCrossEntropy' && !['sigmoid', 'linear'].includes(act)) {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `Binary cross-entropy needs a last layer with activation 'sigmoid' (or 'linear' logits); got '${act}'.`,
+      { param: 'loss', activation: act },
+    );
+  }
 }
 
 interface TrainerParts {
@@ -152,6 +186,9 @@ interface TrainerParts {
   lossOut: string;
   weightOuts: string[];
   stateOuts: string[];
+  layerStateSpecs: StateSpec[];
+  layerState: ort.Tensor[];
+  layerStateOuts: string[];
 }
 
 /**
@@ -166,11 +203,13 @@ interface TrainerParts {
 export class Trainer {
   private weights: ort.Tensor[];
   private state: ort.Tensor[];
+  private layerState: ort.Tensor[];
 
   /** @internal */
   constructor(private readonly p: TrainerParts) {
     this.weights = p.weights;
     this.state = p.state;
+    this.layerState = p.layerState;
   }
 
   private get features(): number {
@@ -191,9 +230,11 @@ export class Trainer {
     this.p.stateSpecs.forEach((s, i) => {
       feeds[s.input] = this.state[i] as ort.Tensor;
     });
+    this.feedLayerState(feeds);
     const out = await this.p.session.run(feeds);
     this.weights = this.p.weightOuts.map((n) => out[n] as ort.Tensor);
     this.state = this.p.stateOuts.map((n) => out[n] as ort.Tensor);
+    this.layerState = this.p.layerStateOuts.map((n) => out[n] as ort.Tensor);
     const lossData = out[this.p.lossOut]?.data;
     return lossData instanceof Float32Array ? (lossData[0] ?? Number.NaN) : Number.NaN;
   }
@@ -207,11 +248,15 @@ export class Trainer {
     this.p.specs.forEach((s, i) => {
       feeds[s.name] = this.weights[i] as ort.Tensor;
     });
+    this.feedLayerState(feeds);
     const out = await this.p.predictor.run(feeds);
     return out.output?.data as Float32Array;
   }
 
-  /** Mean loss, and accuracy for classification (argmax against the labels). */
+  /**
+   * Mean loss, and accuracy for classification: argmax against the labels for cross-entropy; for binary
+   * cross-entropy the fraction of outputs on the right side of 0.5.
+   */
   async evaluate(x: Float32Array, y: Labels): Promise<{ loss: number; accuracy?: number }> {
     const rows = this.checkX(x);
     const target = this.targets(y, rows);
@@ -226,13 +271,20 @@ export class Trainer {
         let best = 0;
         for (let c = 1; c < k; c++) if ((pred[r * k + c] ?? 0) > (pred[r * k + best] ?? 0)) best = c;
         if (best === label) correct++;
+      } else if (this.p.options.loss === 'binaryCrossEntropy') {
+        for (let c = 0; c < k; c++) {
+          const p = pred[r * k + c] ?? 0;
+          const t = target[r * k + c] ?? 0;
+          loss -= (t * Math.log(Math.max(p, 1e-30)) + (1 - t) * Math.log(Math.max(1 - p, 1e-30))) / k;
+          if (p >= 0.5 === t >= 0.5) correct += 1 / k;
+        }
       } else {
         for (let c = 0; c < k; c++) loss += ((pred[r * k + c] ?? 0) - (target[r * k + c] ?? 0)) ** 2 / k;
       }
     }
-    return this.p.options.loss === 'crossEntropy'
-      ? { loss: loss / rows, accuracy: correct / rows }
-      : { loss: loss / rows };
+    return this.p.options.loss === 'mse'
+      ? { loss: loss / rows }
+      : { loss: loss / rows, accuracy: correct / rows };
   }
 
   /** Copies of the current weights, in the order of `model.params`. */
@@ -241,18 +293,46 @@ export class Trainer {
   }
 
   /**
+   * Copies of the layers' state (BatchNorm's moving statistics), in the order of `model.state`.
+   *
+   * @example
+   * ```ts
+   * const [movingMean, movingVariance] = await trainer.getState();
+   * ```
+   */
+  async getState(): Promise<Float32Array[]> {
+    return this.layerState.map((t) => Float32Array.from(t.data as Float32Array));
+  }
+
+  /**
    * The trained network as an inference ONNX model: input `input` `[N, ...inputSize]`, output `output`
-   * (softmax probabilities for classification), weights as initializers.
+   * (softmax probabilities for cross-entropy, sigmoid probabilities for binary cross-entropy), weights and layer
+   * state as initializers; dropout left out, batch normalization on the moving statistics. As built it computes
+   * exactly what {@link Trainer.predict} computes; ONNX Runtime's default graph optimizations then fold constants
+   * (a batch norm into the convolution before it, for one), which can move the last bits of float32 outputs.
+   *
+   * @example
+   * ```ts
+   * const session = await ort.InferenceSession.create(trainer.export());
+   * const { output } = await session.run({ input: new ort.Tensor('float32', images, [n, 1, 8, 8]) });
+   * ```
    */
   export(): Uint8Array {
-    const data = this.weights.map((t) => t.data as Float32Array);
+    const data = [...this.weights, ...this.layerState].map((t) => t.data as Float32Array);
     return forwardGraph(
       this.p.model,
       this.p.inputShape,
       this.p.specs,
+      this.p.layerStateSpecs,
       data,
-      this.p.options.loss === 'crossEntropy',
+      this.p.options.loss,
     ).toBytes();
+  }
+
+  private feedLayerState(feeds: Record<string, ort.Tensor>): void {
+    this.p.layerStateSpecs.forEach((s, i) => {
+      feeds[s.name] = this.layerState[i] as ort.Tensor;
+    });
   }
 
   /** Releases the ONNX Runtime sessions. */
@@ -276,7 +356,7 @@ export class Trainer {
 
   private targets(y: Labels, rows: number): Float32Array {
     const k = size(this.p.outShape);
-    if (this.p.options.loss === 'mse') {
+    if (this.p.options.loss !== 'crossEntropy') {
       if (y.length !== rows * k) {
         throw new SchemaError(
           'LABEL_SIZE_MISMATCH',
@@ -286,7 +366,18 @@ export class Trainer {
           },
         );
       }
-      return Float32Array.from(y);
+      const targets = Float32Array.from(y);
+      const bad =
+        this.p.options.loss === 'binaryCrossEntropy' ? targets.findIndex((t) => !(t >= 0 && t <= 1)) : -1;
+      if (bad >= 0) {
+        throw new ParamError(
+          'LABEL_OUT_OF_RANGE',
+          `Binary cross-entropy target ${targets[bad]} at row ${Math.floor(bad / k)}, output ${bad % k} is not in ` +
+            '[0, 1]; give 0/1 (or probability) targets, one per output unit.',
+          { row: String(Math.floor(bad / k)), label: String(targets[bad]) },
+        );
+      }
+      return targets;
     }
     if (y.length !== rows) {
       throw new SchemaError(
@@ -314,27 +405,37 @@ export class Trainer {
 }
 
 /**
- * A forward-only graph with a dynamic batch; weights as inputs, or as initializers when `data` is given; for
- * classification a linear head gets a softmax.
+ * A forward-only (inference mode) graph with a dynamic batch; weights and layer state as inputs, or as
+ * initializers when `data` (weights, then state) is given; a linear head gets a softmax for cross-entropy, a
+ * sigmoid for binary cross-entropy.
  */
 function forwardGraph(
   model: Sequential,
   inputShape: readonly number[],
   specs: readonly ParamSpec[],
+  stateSpecs: readonly StateSpec[],
   data: readonly Float32Array[] | undefined,
-  classify: boolean,
+  loss: Loss,
 ): GraphBuilder {
   const g = new GraphBuilder('deepframe_model');
   const tape = new Tape(g, 'float32');
   const x = tape.leaf(g.input('input', 'float32', ['N', ...inputShape]), [-1, ...inputShape], false);
-  const params: Value[] = specs.map((p, i) => {
-    const d = data?.[i];
-    const name =
-      d === undefined ? g.input(p.name, 'float32', p.shape) : g.initializer(p.name, 'float32', p.shape, d);
-    return tape.leaf(name, p.shape, false);
-  });
-  const out = model.forward(tape, x, params, false);
-  const final = classify && model.head?.activation === 'linear' ? tape.softmax(out) : out;
+  const [params, state] = [specs, stateSpecs].map((list, offset) =>
+    list.map((p, i) => {
+      const d = data?.[i + offset * specs.length];
+      const name =
+        d === undefined ? g.input(p.name, 'float32', p.shape) : g.initializer(p.name, 'float32', p.shape, d);
+      return tape.leaf(name, p.shape, false);
+    }),
+  ) as [Value[], Value[]];
+  const out = model.apply(tape, x, params, { state }).output;
+  const linear = model.finalActivation === 'linear';
+  const final =
+    linear && loss === 'crossEntropy'
+      ? tape.softmax(out)
+      : linear && loss === 'binaryCrossEntropy'
+        ? tape.sigmoid(out)
+        : out;
   g.output(final.name, 'float32', ['N', ...model.outputShape(inputShape)], 'output');
   return g;
 }

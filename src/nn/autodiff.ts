@@ -8,8 +8,12 @@
  *
  * Gradients: Gemm/MatMul through Gemm with `transA`/`transB`; Add/Sub/Mul reduce broadcast axes with ReduceSum;
  * Relu through `Where(Greater(x, 0), g, 0)`; Sigmoid `g·y·(1−y)`; Tanh `g·(1−y²)`; Softmax `y·(g − Σ g·y)`;
- * softmax cross-entropy fused through LogSoftmax with gradient `(softmax − onehot)/B`; MSE `2·(p − t)/n`;
- * Flatten/Reshape by reshaping back.
+ * softmax cross-entropy fused through LogSoftmax with gradient `(softmax − onehot)/B`; sigmoid binary
+ * cross-entropy fused from logits with gradient `(σ(z) − t)/n`; MSE `2·(p − t)/n`; Flatten/Reshape by reshaping
+ * back; Dropout through the same scaled mask.
+ *
+ * Ops of the spatial and normalization layers (convolution, pooling, batch normalization) live beside their layers
+ * (`conv.ts`, `pooling.ts`, `normalization.ts`) and are recorded through {@link Tape.record}.
  *
  * @module
  */
@@ -80,23 +84,36 @@ export class Tape {
     return name;
   }
 
-  private op(
-    opType: string,
-    inputs: readonly Value[],
-    shape: readonly number[],
-    backward: Record_['backward'],
-    attrs: Record<string, number | number[]> = {},
-    extra: readonly string[] = [],
-  ): Value {
-    const name = this.g.node(opType, [...inputs.map((v) => v.name), ...extra], attrs);
-    const output = { name, shape, requiresGrad: inputs.some((v) => v.requiresGrad) };
-    if (output.requiresGrad) this.records.push({ inputs, output, backward });
-    return output;
+  /**
+   * A boolean scalar constant (cached), for inputs such as Dropout's `training_mode`.
+   *
+   * @example
+   * ```ts
+   * g.node('Dropout', [x, tape.scalar(0.5), tape.bool(true)]);
+   * ```
+   */
+  bool(v: boolean): string {
+    const key = `b${v}`;
+    let name = this.consts.get(key);
+    if (name === undefined) {
+      name = this.g.node('Cast', [this.g.initializer('cb', 'int64', [], [v ? 1 : 0])], { to: 9 });
+      this.consts.set(key, name);
+    }
+    return name;
   }
 
   /**
-   * Records a value computed by nodes the caller emitted, with the rule that emits its inputs' gradients: the hook
-   * for fused ops (weighted losses, for one) defined outside this file.
+   * Wraps the already emitted value `name` (computed from `inputs`) and records `backward`, which emits the
+   * gradient of each input given the output's gradient (`undefined`: none). The building block of every op.
+   *
+   * @example
+   * ```ts
+   * // y = x³, dy/dx = 3x²
+   * const cube = tape.g.node('Pow', [x.name, tape.scalar(3)]);
+   * const y = tape.record([x], cube, x.shape, (g) => [
+   *   tape.g.node('Mul', [g, tape.g.node('Mul', [tape.scalar(3), tape.g.node('Mul', [x.name, x.name])])]),
+   * ]);
+   * ```
    */
   record(
     inputs: readonly Value[],
@@ -107,6 +124,18 @@ export class Tape {
     const output = { name, shape, requiresGrad: inputs.some((v) => v.requiresGrad) };
     if (output.requiresGrad) this.records.push({ inputs, output, backward });
     return output;
+  }
+
+  private op(
+    opType: string,
+    inputs: readonly Value[],
+    shape: readonly number[],
+    backward: Record_['backward'],
+    attrs: Record<string, number | number[]> = {},
+    extra: readonly string[] = [],
+  ): Value {
+    const name = this.g.node(opType, [...inputs.map((v) => v.name), ...extra], attrs);
+    return this.record(inputs, name, shape, backward);
   }
 
   /** `x·w + b` (Gemm) for x `[B, K]`, w `[K, N]`, b `[N]`. */
@@ -178,20 +207,45 @@ export class Tape {
     return y;
   }
 
-  /** Softmax over the last axis; gradient `y·(g − Σ_last g·y)`. */
-  softmax(x: Value): Value {
+  /**
+   * Softmax over `axis` (default the last; layers pass 1, the channel axis of `[B, C, H, W]`); gradient
+   * `y·(g − Σ_axis g·y)`.
+   *
+   * @example
+   * ```ts
+   * const perPixel = tape.softmax(logits, 1); // [B, classes, H, W]
+   * ```
+   */
+  softmax(x: Value, axis = -1): Value {
     const y: Value = this.op(
       'Softmax',
       [x],
       x.shape,
       (g) => {
         const gy = this.g.node('Mul', [g, y.name]);
-        const s = this.g.node('ReduceSum', [gy, this.ints([-1])], { keepdims: 1 });
+        const s = this.g.node('ReduceSum', [gy, this.ints([axis])], { keepdims: 1 });
         return [this.g.node('Mul', [y.name, this.g.node('Sub', [g, s])])];
       },
-      { axis: -1 },
+      { axis },
     );
     return y;
+  }
+
+  /**
+   * Inverted dropout: `x · m` where `m` is 0 with probability `rate` and `1/(1 − rate)` otherwise; gradient `g · m`.
+   * The mask is ONNX `Dropout` (training mode, `seed` attribute) applied to ones, so one node gives the scaled mask;
+   * ONNX Runtime draws a new mask on every run of a session, the same sequence in every fresh session with the
+   * same seed. Needs a static shape.
+   *
+   * @example
+   * ```ts
+   * const h = tape.dropout(tape.relu(tape.dense(x, w, b)), 0.5, 42);
+   * ```
+   */
+  dropout(x: Value, rate: number, seed: number): Value {
+    const ones = this.g.node('Expand', [this.scalar(1), this.ints(x.shape)]);
+    const mask = this.g.node('Dropout', [ones, this.scalar(rate), this.bool(true)], { seed }, 'dropout_mask');
+    return this.op('Mul', [x], x.shape, (g) => [this.g.node('Mul', [g, mask])], {}, [mask]);
   }
 
   /** Flattens to `[B, rest]`; gradient reshaped back. */
@@ -236,6 +290,36 @@ export class Tape {
       });
     }
     return output;
+  }
+
+  /**
+   * Mean binary cross-entropy of `logits` against targets in [0, 1] of the same shape, over all elements, computed
+   * stably from the logits `z`: `max(z, 0) − z·t + log(1 + e^(−|z|))`. The gradient is the fused `(σ(z) − t)/n`.
+   *
+   * @example
+   * ```ts
+   * const loss = tape.sigmoidBinaryCrossEntropy(tape.dense(x, w, b), targets); // targets 0/1, same shape
+   * const [dw, db] = tape.backward(loss, [w, b]);
+   * ```
+   */
+  sigmoidBinaryCrossEntropy(logits: Value, targets: Value): Value {
+    const n = logits.shape.reduce((a, b) => a * b, 1);
+    const z = logits.name;
+    const softplus = this.g.node('Log', [
+      this.g.node('Add', [
+        this.scalar(1),
+        this.g.node('Exp', [this.g.node('Neg', [this.g.node('Abs', [z])])]),
+      ]),
+    ]);
+    const terms = this.g.node('Add', [
+      this.g.node('Sub', [this.g.node('Relu', [z]), this.g.node('Mul', [z, targets.name])]),
+      softplus,
+    ]);
+    const name = this.g.node('ReduceMean', [terms], { keepdims: 0 }, 'loss');
+    return this.record([logits], name, [], (g) => {
+      const diff = this.g.node('Sub', [this.g.node('Sigmoid', [z]), targets.name]);
+      return [this.g.node('Mul', [diff, this.g.node('Mul', [g, this.scalar(1 / n)])])];
+    });
   }
 
   /** Mean squared error over all elements; gradient `2·(p − t)·g / n`. */

@@ -6,18 +6,32 @@
  */
 
 export { Tape, type Value } from './autodiff.js';
+export { Conv2D, type Conv2DOptions, conv2d, type Padding, type Window2D, window2d } from './conv.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
 export { type Dim, type ElemType, GraphBuilder, OPSET } from './graph.js';
+export { initParams, layerSeed, mulberry32 } from './init.js';
 export {
   type Activation,
+  ActivationLayer,
+  type ApplyOptions,
   Dense,
   type DenseOptions,
   Flatten,
   type Initializer,
-  initParams,
   type Layer,
-  mulberry32,
+  type LayerContext,
+  type LayerKind,
   type ParamSpec,
   Sequential,
+  type StateSpec,
 } from './layers.js';
+export {
+  BatchNorm,
+  type BatchNormOptions,
+  batchNormInference,
+  batchNormTraining,
+} from './normalization.js';
 export { type AdamSpec, adam, type OptimizerSpec, type SgdSpec, sgd } from './optimizers.js';
+export { AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, type Pool2DOptions } from './pooling.js';
+export { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from './poolingOps.js';
 export { compileTraining, type Labels, type Loss, Trainer, type TrainingOptions } from './Trainer.js';

@@ -1,18 +1,18 @@
 /**
- * The layers API: {@link Dense}, {@link Flatten} and {@link Sequential}, and seeded weight initialization.
- *
- * Weights are drawn from {@link mulberry32} (a 32-bit PRNG: state `s += 0x6D2B79F5`, then two xorshift-multiply
- * rounds; output `/ 2^32` in [0, 1)), seeded once per model and consumed in layer order (kernel, then bias), so a
- * seed reproduces every weight bit for bit. Kernels are uniform in ±limit: He (`√(6/fanIn)`) before relu, Glorot
- * (`√(6/(fanIn+fanOut))`) otherwise; biases start at zero.
+ * The layers API: the {@link Layer} contract, {@link Dense}, {@link Flatten}, {@link ActivationLayer} and
+ * {@link Sequential}. Convolution, pooling, batch normalization and dropout layers live in `conv.ts`, `pooling.ts`,
+ * `normalization.ts` and `dropout.ts`; seeded initialization in `init.ts`.
  *
  * @module
  */
 
 import { ParamError } from '../errors.js';
 import type { Tape, Value } from './autodiff.js';
+import { layerSeed } from './init.js';
 
-/** Activations of a {@link Dense} layer. */
+export { initParams, layerSeed, mulberry32 } from './init.js';
+
+/** Activations of {@link Dense}, {@link Conv2D} and {@link ActivationLayer}. */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
 /** Kernel initializers. */
@@ -22,25 +22,148 @@ export type Initializer = 'glorotUniform' | 'heUniform';
 export interface ParamSpec {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly init: Initializer | 'zeros';
+  readonly init: Initializer | 'zeros' | 'ones';
+  /** Inputs feeding one output unit, for the initializer's limit (default `shape[0]`). */
+  readonly fanIn?: number;
+  /** Outputs fed by one input unit (default `shape[1]`). */
+  readonly fanOut?: number;
 }
 
-/** A layer of a {@link Sequential} model. */
+/**
+ * A non-trainable tensor a layer carries from one training step to the next (BatchNorm's moving statistics): an
+ * input of the training-step graph whose updated value is an output, fed back like optimizer state; a constant in
+ * the exported model.
+ */
+export interface StateSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The value every element starts at. */
+  readonly initial: number;
+}
+
+/** The kinds of layer. */
+export type LayerKind =
+  | 'dense'
+  | 'flatten'
+  | 'activation'
+  | 'conv2d'
+  | 'maxPool2d'
+  | 'avgPool2d'
+  | 'globalAvgPool2d'
+  | 'globalMaxPool2d'
+  | 'batchNorm'
+  | 'dropout';
+
+/** What a layer's `forward` is told besides its input and parameters. */
+export interface LayerContext {
+  /** Leave out a final softmax or sigmoid (the loss is fused with it); true only for the last layer. */
+  readonly logits: boolean;
+  /** The training-step graph (batch statistics, dropout masks) rather than an inference graph. */
+  readonly training: boolean;
+  /** The layer's state values, in the order of its `state()`. */
+  readonly state: readonly Value[];
+  /** A seed for the layer's randomness, derived from the model's seed and the layer's position. */
+  readonly seed: number;
+  /** Where a layer in training writes the names of its updated state values, in the order of its `state()`. */
+  readonly updates: string[];
+}
+
+/** A layer of a {@link Sequential} model. Shapes exclude the batch: `[features]` or `[channels, height, width]`. */
 export interface Layer {
-  readonly kind: 'dense' | 'flatten';
-  /** The output shape (without the batch) for an input shape (without the batch). */
+  readonly kind: LayerKind;
+  /** The activation applied last, for layers that have one. */
+  readonly activation?: Activation;
+  /**
+   * The output shape for an input shape; throws a ParamError when the layer does not fit the input.
+   *
+   * @example
+   * ```ts
+   * new Conv2D(16, 3).outputShape([1, 8, 8]); // [16, 6, 6]
+   * ```
+   */
   outputShape(inputShape: readonly number[]): number[];
-  /** The trainable tensors, for an input shape (without the batch). */
+  /**
+   * The trainable tensors, for an input shape.
+   *
+   * @example
+   * ```ts
+   * new Dense(10).params([64]); // kernel [64, 10], bias [10]
+   * ```
+   */
   params(inputShape: readonly number[]): ParamSpec[];
-  /** Emits the layer; `logits` leaves out a final softmax. */
-  forward(tape: Tape, x: Value, params: readonly Value[], logits: boolean): Value;
+  /**
+   * The state tensors, for an input shape (none when absent).
+   *
+   * @example
+   * ```ts
+   * new BatchNorm().state?.([16, 8, 8]); // movingMean [16], movingVariance [16]
+   * ```
+   */
+  state?(inputShape: readonly number[]): StateSpec[];
+  /**
+   * Emits the layer.
+   *
+   * @example
+   * ```ts
+   * const y = layer.forward(tape, x, params, { logits: false, training: true, state: [], seed: 0, updates: [] });
+   * ```
+   */
+  forward(tape: Tape, x: Value, params: readonly Value[], ctx: LayerContext): Value;
+}
+
+/** Emits `activation(z)`; softmax runs over axis 1 (features, or channels of `[B, C, H, W]`). @internal */
+export function activate(tape: Tape, z: Value, activation: Activation, logits: boolean): Value {
+  switch (activation) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return tape.relu(z);
+    case 'sigmoid':
+      return logits ? z : tape.sigmoid(z);
+    case 'tanh':
+      return tape.tanh(z);
+    case 'softmax':
+      return logits ? z : tape.softmax(z, 1);
+    default: {
+      const never: never = activation;
+      return never;
+    }
+  }
+}
+
+const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+
+/** Checks an activation name given at run time. @internal */
+export function checkActivation(layer: string, activation: Activation): Activation {
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `${layer} activation must be one of ${ACTIVATIONS.join(', ')}; got '${String(activation)}'.`,
+      { param: 'activation', value: String(activation) },
+    );
+  }
+  return activation;
 }
 
 /** Options of {@link Dense}. */
 export interface DenseOptions {
-  /** The activation after `x·W + b`; default `'linear'`. */
+  /**
+   * The activation after `x·W + b`; default `'linear'`.
+   *
+   * @example
+   * ```ts
+   * new Dense(10, { activation: 'softmax' });
+   * ```
+   */
   readonly activation?: Activation;
-  /** The kernel initializer; default He for relu, Glorot otherwise. */
+  /**
+   * The kernel initializer; default He for relu, Glorot otherwise.
+   *
+   * @example
+   * ```ts
+   * new Dense(64, { activation: 'tanh', initializer: 'heUniform' });
+   * ```
+   */
   readonly initializer?: Initializer;
 }
 
@@ -67,16 +190,16 @@ export class Dense implements Layer {
         value: String(units),
       });
     }
-    this.activation = options.activation ?? 'linear';
+    this.activation = checkActivation('Dense', options.activation ?? 'linear');
     this.initializer = options.initializer ?? (this.activation === 'relu' ? 'heUniform' : 'glorotUniform');
   }
 
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape.length !== 1) {
       throw new ParamError(
-        'INVALID_PARAM',
+        'INVALID_LAYER_INPUT',
         `Dense expects 1-D features per row; got shape [${inputShape.join(', ')}]. Put a Flatten layer before it.`,
-        { shape: inputShape.join(',') },
+        { layer: 'Dense', shape: inputShape.join(','), expected: '[features]' },
       );
     }
     return [this.units];
@@ -90,25 +213,9 @@ export class Dense implements Layer {
     ];
   }
 
-  forward(tape: Tape, x: Value, params: readonly Value[], logits: boolean): Value {
+  forward(tape: Tape, x: Value, params: readonly Value[], ctx: LayerContext): Value {
     const [w, b] = params as [Value, Value];
-    const z = tape.dense(x, w, b);
-    switch (this.activation) {
-      case 'linear':
-        return z;
-      case 'relu':
-        return tape.relu(z);
-      case 'sigmoid':
-        return tape.sigmoid(z);
-      case 'tanh':
-        return tape.tanh(z);
-      case 'softmax':
-        return logits ? z : tape.softmax(z);
-      default: {
-        const never: never = this.activation;
-        return never;
-      }
-    }
+    return activate(tape, tape.dense(x, w, b), this.activation, ctx.logits);
   }
 }
 
@@ -131,6 +238,44 @@ export class Flatten implements Layer {
   forward(tape: Tape, x: Value): Value {
     return tape.flatten(x);
   }
+}
+
+/**
+ * An activation on its own, for any input shape: after a {@link Conv2D} or a {@link BatchNorm}, for instance.
+ * Softmax runs over axis 1: the features of `[B, K]`, the channels of `[B, C, H, W]`.
+ *
+ * @example
+ * ```ts
+ * const model = new Sequential([new Conv2D(8, 3), new BatchNorm(), new ActivationLayer('relu'), new Flatten()]);
+ * ```
+ */
+export class ActivationLayer implements Layer {
+  readonly kind = 'activation';
+  readonly activation: Activation;
+  constructor(activation: Activation) {
+    this.activation = checkActivation('ActivationLayer', activation);
+  }
+  outputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+  params(): ParamSpec[] {
+    return [];
+  }
+  forward(tape: Tape, x: Value, _params: readonly Value[], ctx: LayerContext): Value {
+    return activate(tape, x, this.activation, ctx.logits);
+  }
+}
+
+/** Options of {@link Sequential.apply}. */
+export interface ApplyOptions {
+  /** Leave out the last layer's softmax or sigmoid (default false). */
+  readonly logits?: boolean;
+  /** Emit the training graph: batch statistics, dropout masks, state updates (default false). */
+  readonly training?: boolean;
+  /** The state values, in the order of {@link Sequential.state} (required when the model has state). */
+  readonly state?: readonly Value[];
+  /** The model's seed, from which each layer's seed derives (default 0). */
+  readonly seed?: number;
 }
 
 /**
@@ -158,60 +303,119 @@ export class Sequential {
     return last instanceof Dense ? last : undefined;
   }
 
+  /**
+   * The last layer's activation (`'linear'` for a layer without one, such as Flatten or a pooling layer).
+   *
+   * @example
+   * ```ts
+   * new Sequential([new Conv2D(8, 3), new GlobalAvgPool2D()]).finalActivation; // 'linear'
+   * ```
+   */
+  get finalActivation(): Activation {
+    return this.layers[this.layers.length - 1]?.activation ?? 'linear';
+  }
+
   /** Every trainable tensor, in layer order, named `layer<i>_<name>`. */
   params(inputShape: readonly number[]): ParamSpec[] {
-    const out: ParamSpec[] = [];
-    let shape = [...inputShape];
-    this.layers.forEach((layer, i) => {
-      for (const p of layer.params(shape)) out.push({ ...p, name: `layer${i}_${p.name}` });
-      shape = layer.outputShape(shape);
-    });
-    return out;
+    return this.inputShapes(inputShape).flatMap((shape, i) =>
+      (this.layers[i] as Layer).params(shape).map((p) => ({ ...p, name: `layer${i}_${p.name}` })),
+    );
   }
 
-  /** The output shape (without the batch). */
+  /**
+   * Every state tensor, in layer order, named `layer<i>_<name>`.
+   *
+   * @example
+   * ```ts
+   * new Sequential([new Conv2D(8, 3), new BatchNorm()]).state([1, 8, 8]); // layer1_movingMean, layer1_movingVariance
+   * ```
+   */
+  state(inputShape: readonly number[]): StateSpec[] {
+    return this.inputShapes(inputShape).flatMap((shape, i) =>
+      ((this.layers[i] as Layer).state?.(shape) ?? []).map((s) => ({ ...s, name: `layer${i}_${s.name}` })),
+    );
+  }
+
+  /** The output shape (without the batch); a layer that does not fit its input throws a ParamError naming it. */
   outputShape(inputShape: readonly number[]): number[] {
-    return this.layers.reduce<number[]>((s, l) => l.outputShape(s), [...inputShape]);
+    const shapes = this.inputShapes(inputShape);
+    const i = this.layers.length - 1;
+    return this.at(i, () => (this.layers[i] as Layer).outputShape(shapes[i] as number[]));
   }
 
-  /** Emits the whole network; `params` in the order of {@link Sequential.params}. */
+  /** Emits the network's inference graph; `params` in the order of {@link Sequential.params}. Stateless models. */
   forward(tape: Tape, x: Value, params: readonly Value[], logits: boolean): Value {
+    return this.apply(tape, x, params, { logits }).output;
+  }
+
+  /**
+   * Emits the network: its output and, in training, the updated state values in the order of
+   * {@link Sequential.state}.
+   *
+   * @example
+   * ```ts
+   * const { output, state } = model.apply(tape, x, params, { logits: true, training: true, state: moving, seed: 0 });
+   * ```
+   */
+  apply(
+    tape: Tape,
+    x: Value,
+    params: readonly Value[],
+    options: ApplyOptions = {},
+  ): { output: Value; state: string[] } {
+    const shapes = this.inputShapes(x.shape.slice(1));
+    const stateIn = options.state ?? [];
+    const updates: string[] = [];
     let k = 0;
-    let shape = x.shape.slice(1);
+    let s = 0;
     let h = x;
     this.layers.forEach((layer, i) => {
-      const n = layer.params(shape).length;
-      h = layer.forward(tape, h, params.slice(k, k + n), logits && i === this.layers.length - 1);
-      k += n;
-      shape = layer.outputShape(shape);
+      const shape = shapes[i] as number[];
+      const np = layer.params(shape).length;
+      const ns = layer.state?.(shape).length ?? 0;
+      if (s + ns > stateIn.length) {
+        throw new ParamError(
+          'MISSING_STATE',
+          `Layer ${i} (${layer.kind}) carries ${ns} state tensors, but no values were given for them.`,
+          { layer: String(i) },
+        );
+      }
+      const layerUpdates: string[] = [];
+      h = layer.forward(tape, h, params.slice(k, k + np), {
+        logits: options.logits === true && i === this.layers.length - 1,
+        training: options.training === true,
+        state: stateIn.slice(s, s + ns),
+        seed: layerSeed(options.seed ?? 0, i),
+        updates: layerUpdates,
+      });
+      if (options.training === true) updates.push(...layerUpdates);
+      k += np;
+      s += ns;
     });
-    return h;
+    return { output: h, state: updates };
   }
-}
 
-/** The mulberry32 PRNG: returns a function giving uniform floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+  /** The input shape of each layer; a layer that does not fit its input throws a ParamError naming it. */
+  private inputShapes(inputShape: readonly number[]): number[][] {
+    const shapes: number[][] = [];
+    let shape = [...inputShape];
+    this.layers.forEach((layer, i) => {
+      shapes.push(shape);
+      if (i < this.layers.length - 1) shape = this.at(i, () => layer.outputShape(shape));
+    });
+    return shapes;
+  }
 
-/** Initial values of every parameter, drawn in order from one {@link mulberry32} stream. */
-export function initParams(specs: readonly ParamSpec[], seed: number): Float32Array[] {
-  const rand = mulberry32(seed);
-  return specs.map((p) => {
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    if (p.init === 'zeros') return data;
-    const fanIn = p.shape[0] ?? 1;
-    const fanOut = p.shape[1] ?? 1;
-    const limit = p.init === 'heUniform' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
-    for (let i = 0; i < size; i++) data[i] = (2 * rand() - 1) * limit;
-    return data;
-  });
+  private at<T>(i: number, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ParamError) || e.messageParameters.index !== undefined) throw e;
+      const message = e.message.replace(/^\[[A-Z_]+\] /, '');
+      throw new ParamError(e.errorClass, `Layer ${i} (${this.layers[i]?.kind}): ${message}`, {
+        ...e.messageParameters,
+        index: String(i),
+      });
+    }
+  }
 }
