@@ -266,6 +266,7 @@ export class MultilayerPerceptronClassifier
         seed: this.getSeed(),
         initialWeights: this.getInitialWeights(),
         hiddenActivation: this.getHiddenActivation(),
+        dropout: this.getDropout(),
         stage: this.uid,
         onIteration: (i, objective) => progress.update(i, objective),
       });

@@ -17,7 +17,8 @@
  */
 
 import { ParamError } from '../../errors.js';
-import { type Activation, Dense, initParams, mulberry32, Sequential } from '../../nn/layers.js';
+import { Dropout } from '../../nn/dropout.js';
+import { type Activation, Dense, initParams, type Layer, mulberry32, Sequential } from '../../nn/layers.js';
 import { minimize, type StopReason } from '../../nn/lbfgs.js';
 import { compileObjective } from '../../nn/objective.js';
 import { adam } from '../../nn/optimizers.js';
@@ -35,6 +36,8 @@ export interface MlpSettings {
   readonly seed: number;
   readonly initialWeights: readonly number[] | undefined;
   readonly hiddenActivation: 'sigmoid' | 'relu' | 'tanh';
+  /** Dropout after each hidden layer (solver `adam` only); 0: none. */
+  readonly dropout: number;
   readonly stage: string;
   readonly onIteration?: (iteration: number, objective: number) => void;
 }
@@ -46,18 +49,28 @@ export interface MlpFit {
   readonly stopReason: StopReason | 'converged';
 }
 
-/** The network for `layers`: hidden dense layers with the activation, and a softmax output layer. */
-export function mlpNetwork(layers: readonly number[], hidden: MlpSettings['hiddenActivation']): Sequential {
-  return new Sequential(
-    layers.slice(1).map(
-      (units, i) =>
-        new Dense(units, {
-          activation: (i === layers.length - 2 ? 'softmax' : hidden) as Activation,
-          // MLlib draws every layer's weights the same way; Glorot uniform suits sigmoid and tanh, He relu.
-          initializer: hidden === 'relu' && i < layers.length - 2 ? 'heUniform' : 'glorotUniform',
-        }),
-    ),
-  );
+/**
+ * The network for `layers`: hidden dense layers with the activation (each followed by dropout when `dropout > 0`),
+ * and a softmax output layer. Dropout has no weights, so the weights' layout is the same with or without it.
+ */
+export function mlpNetwork(
+  layers: readonly number[],
+  hidden: MlpSettings['hiddenActivation'],
+  dropout = 0,
+): Sequential {
+  const out: Layer[] = [];
+  layers.slice(1).forEach((units, i) => {
+    const last = i === layers.length - 2;
+    out.push(
+      new Dense(units, {
+        activation: (last ? 'softmax' : hidden) as Activation,
+        // MLlib draws every layer's weights the same way; Glorot uniform suits sigmoid and tanh, He relu.
+        initializer: hidden === 'relu' && !last ? 'heUniform' : 'glorotUniform',
+      }),
+    );
+    if (!last && dropout > 0) out.push(new Dropout(dropout));
+  });
+  return new Sequential(out);
 }
 
 /** Number of weights (kernels and biases) of a perceptron with these layer sizes. */
@@ -98,7 +111,7 @@ export function checkMlpData(data: TrainingData, s: MlpSettings): void {
 export async function trainMlp(data: TrainingData, s: MlpSettings): Promise<MlpFit> {
   checkMlpData(data, s);
   const F = data.numFeatures;
-  const model = mlpNetwork(s.layers, s.hiddenActivation);
+  const model = mlpNetwork(s.layers, s.hiddenActivation, s.solver === 'adam' ? s.dropout : 0);
   const specs = model.params([F]);
   const initial =
     s.initialWeights !== undefined ? Float64Array.from(s.initialWeights) : flatten(initParams(specs, s.seed));

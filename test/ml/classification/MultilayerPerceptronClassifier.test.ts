@@ -101,6 +101,7 @@ describe('MultilayerPerceptronClassifier', () => {
       stepSize: 0.01,
       blockSize: 64,
       maxIter: 30,
+      dropout: 0.1,
       seed: 5,
       showProgress: false,
     }).fit(train);
