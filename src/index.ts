@@ -161,6 +161,44 @@ export {
   resolveModel,
   type SessionOptionsJson,
 } from './models/index.js';
+export type {
+  Activation,
+  BatchNormOptions,
+  Conv2DOptions,
+  DenseOptions,
+  DropoutOptions,
+  Layer,
+  Loss,
+  MinimizeOptions,
+  MinimizeResult,
+  ObjectiveLoss,
+  ObjectiveOptions,
+  OptimizerSpec,
+  Padding,
+  Pool2DOptions,
+  TrainingOptions,
+} from './nn/index.js';
+// The training engine
+export {
+  ActivationLayer,
+  AvgPool2D,
+  adam,
+  BatchNorm,
+  Conv2D,
+  compileObjective,
+  compileTraining,
+  Dense,
+  Dropout,
+  Flatten,
+  GlobalAvgPool2D,
+  GlobalMaxPool2D,
+  MaxPool2D,
+  minimize,
+  Objective,
+  Sequential,
+  sgd,
+  Trainer,
+} from './nn/index.js';
 export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
 // Types and values

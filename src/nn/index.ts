@@ -26,11 +26,27 @@ export {
   type StateSpec,
 } from './layers.js';
 export {
+  type IterationInfo,
+  type MinimizeOptions,
+  type MinimizeResult,
+  minimize,
+  type StopReason,
+  type ValueAndGradient,
+} from './lbfgs.js';
+export {
   BatchNorm,
   type BatchNormOptions,
   batchNormInference,
   batchNormTraining,
 } from './normalization.js';
+export {
+  compileObjective,
+  Objective,
+  type ObjectiveData,
+  type ObjectiveLoss,
+  type ObjectiveOptions,
+  type ObjectiveValue,
+} from './objective.js';
 export { type AdamSpec, adam, type OptimizerSpec, type SgdSpec, sgd } from './optimizers.js';
 export { AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, type Pool2DOptions } from './pooling.js';
 export { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from './poolingOps.js';
