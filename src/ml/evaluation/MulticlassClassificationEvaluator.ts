@@ -1,8 +1,8 @@
-import { type DeepframeError, ExecutionError, SchemaError } from '../../errors.js';
-import { Column } from '../../frame/Column.js';
+import type { DeepframeError } from '../../errors.js';
+import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col, isnan, lit, log, size, sum, when } from '../../frame/functions.js';
-import { findField, requireField, type StructType, simpleString } from '../../types/index.js';
+import { col, sum } from '../../frame/functions.js';
+import { findField, type StructType } from '../../types/index.js';
 import type { StageOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
 import {
@@ -19,13 +19,13 @@ import {
   checkWeights,
   countRows,
   countWhere,
-  isNumericVector,
   numericColumn,
   readColumns,
   total,
   validWeight,
   weightColumn,
 } from './evaluationInput.js';
+import { type LogLossInput, logLossColumns, logLossProblem } from './logLoss.js';
 import { type ConfusionCell, type LogLossSums, MulticlassMetrics } from './MulticlassMetrics.js';
 
 /** The metrics {@link MulticlassClassificationEvaluator} computes, by Spark's names. */
@@ -466,7 +466,13 @@ export class MulticlassClassificationEvaluator
     const label = numericColumn(schema, labelCol, this.uid);
     const prediction = numericColumn(schema, predictionCol, this.uid);
     const weight = weightColumn(schema, weightCol, this.uid);
-    const logLoss = withLogLoss ? this.logLossColumns(schema) : undefined;
+    const logLossInput: LogLossInput = {
+      stage: this.uid,
+      probabilityCol: this.getProbabilityCol(),
+      labelCol,
+      eps: this.getEps(),
+    };
+    const logLoss = withLogLoss ? logLossColumns(schema, logLossInput) : undefined;
 
     const input = df.select(
       label.alias('label'),
@@ -506,83 +512,9 @@ export class MulticlassClassificationEvaluator
     if (logLoss !== undefined) {
       const [loss, nullProbabilities, badLabels] = columns.slice(7);
       sums =
-        this.logLossProblem(total(nullProbabilities), total(badLabels), logLoss.classes) ??
+        logLossProblem(logLossInput, logLoss.classes, total(nullProbabilities), total(badLabels)) ??
         ({ lossSum: total(loss), weightSum: total(weights), rows: rowCount } satisfies LogLossSums);
     }
     return new MulticlassMetrics(cells, sums);
-  }
-
-  /**
-   * Per row, the log loss of the true class's probability (clipped as Spark clips it: `-log(eps)` below `eps`,
-   * `-log1p(-eps)` above `1 - eps`, NaN stays NaN) and a problem code: 1 for a null probability vector, 2 for a
-   * label that is no index into it (not an integer in `[0, size)`), 0 for none.
-   */
-  private logLossColumns(schema: StructType): { loss: Column; problem: Column; classes: string } {
-    const name = this.getProbabilityCol();
-    const { type } = requireField(
-      schema,
-      name,
-      `the input of evaluator '${this.uid}' (its probabilityCol, needed for logLoss)`,
-    );
-    if (!isNumericVector(type)) {
-      throw new SchemaError(
-        'COLUMN_TYPE_MISMATCH',
-        `Column '${name}' (the class probabilities) given to evaluator '${this.uid}' must be a vector or an array ` +
-          `of numbers, but is ${simpleString(type)}. Give it the probability column a classifier writes.`,
-        { column: name, stage: this.uid, expected: 'vector or array<numeric>', actual: simpleString(type) },
-      );
-    }
-    const eps = this.getEps();
-    const probabilities = col(name);
-    const label = col(this.getLabelCol()).cast('double');
-    const classes = type.kind === 'vector' ? lit(type.size) : size(probabilities);
-    const isIndex = when(
-      label
-        .geq(0)
-        .and(isnan(label).not())
-        .and(label.lt(classes))
-        .and(label.cast('int').cast('double').equalTo(label)),
-      lit(true),
-    ).otherwise(lit(false));
-    const p = new Column({
-      kind: 'call',
-      name: 'get',
-      args: [probabilities.expr, label.cast('int').expr],
-    }).cast('double');
-    const loss = when(isIndex.not(), lit(null))
-      .when(isnan(p), p)
-      .when(p.lt(eps), lit(-Math.log(eps)))
-      .when(p.gt(1 - eps), lit(-Math.log1p(-eps)))
-      .otherwise(log(p).negate());
-    const problem = when(probabilities.isNull(), lit(1)).when(isIndex.not(), lit(2)).otherwise(lit(0));
-    return { loss, problem, classes: type.kind === 'vector' ? String(type.size) : 'its size' };
-  }
-
-  /** The error that makes the log loss undefined, if any. */
-  private logLossProblem(
-    nullProbabilities: number,
-    badLabels: number,
-    classes: string,
-  ): DeepframeError | undefined {
-    const probabilityCol = this.getProbabilityCol();
-    const labelCol = this.getLabelCol();
-    if (nullProbabilities > 0) {
-      return new ExecutionError(
-        'NULL_VALUE',
-        `Column '${probabilityCol}' (the class probabilities) given to evaluator '${this.uid}' is null in ` +
-          `${nullProbabilities} row(s); the log loss needs probabilities on every row, as in Spark. Drop those rows first.`,
-        { stage: this.uid, column: probabilityCol, role: 'probability', rows: String(nullProbabilities) },
-      );
-    }
-    if (badLabels > 0) {
-      return new ExecutionError(
-        'INVALID_LABEL',
-        `Column '${labelCol}' given to evaluator '${this.uid}' has ${badLabels} row(s) whose label is not a class ` +
-          `index (an integer >= 0 and < ${classes}, the probability vector's size), so the log loss is undefined, ` +
-          'as in Spark. Index the classes 0 … k-1 (a StringIndexer does) or drop those rows.',
-        { stage: this.uid, column: labelCol, rows: String(badLabels), classes },
-      );
-    }
-    return undefined;
   }
 }
