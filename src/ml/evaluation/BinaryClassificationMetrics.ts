@@ -50,7 +50,14 @@ export interface ScoreCounts {
  * ```
  */
 export class BinaryClassificationMetrics {
-  /** The number of bins the curves were down-sampled to (0: none). */
+  /**
+   * The number of bins the curves were down-sampled to (0: none).
+   *
+   * @example
+   * ```ts
+   * new BinaryClassificationMetrics(counts, 1000).numBins; // 1000
+   * ```
+   */
   readonly numBins: number;
   private readonly thresholdScores: Float64Array;
   private readonly truePositives: Float64Array;

@@ -53,7 +53,14 @@ export interface LogLossSums {
  * ```
  */
 export class MulticlassMetrics {
-  /** The classes that occur as labels, in ascending order. */
+  /**
+   * The classes that occur as labels, in ascending order.
+   *
+   * @example
+   * ```ts
+   * metrics.labels; // [0, 1, 2]
+   * ```
+   */
   readonly labels: readonly number[];
   private readonly cells: readonly ConfusionCell[];
   private readonly weightByLabel = new Map<number, number>();

@@ -52,7 +52,14 @@ export interface RegressionSums {
  * ```
  */
 export class RegressionMetrics {
-  /** Whether `r2` is that of a regression through the origin. */
+  /**
+   * Whether `r2` is that of a regression through the origin.
+   *
+   * @example
+   * ```ts
+   * new RegressionMetrics(sums, true).throughOrigin; // true
+   * ```
+   */
   readonly throughOrigin: boolean;
   private readonly sums: RegressionSums;
 
