@@ -23,6 +23,26 @@ export {
   ProbabilisticClassificationModel,
 } from './classification/index.js';
 export { Estimator } from './Estimator.js';
+export {
+  BINARY_METRICS,
+  BinaryClassificationEvaluator,
+  BinaryClassificationMetrics,
+  type BinaryMetricName,
+  type ConfusionCell,
+  type CurvePoint,
+  Evaluator,
+  type LogLossSums,
+  MULTICLASS_METRICS,
+  MulticlassClassificationEvaluator,
+  type MulticlassMetricName,
+  MulticlassMetrics,
+  REGRESSION_METRICS,
+  RegressionEvaluator,
+  type RegressionMetricName,
+  RegressionMetrics,
+  type RegressionSums,
+  type ScoreCounts,
+} from './evaluation/index.js';
 export { loadStage, readMetadata, readStages } from './loadStage.js';
 export { Model } from './Model.js';
 export {
