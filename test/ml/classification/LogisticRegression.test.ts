@@ -8,6 +8,8 @@ import { col, lit } from '../../../src/frame/functions.js';
 import type { Session } from '../../../src/frame/Session.js';
 import { LogisticRegression } from '../../../src/ml/classification/LogisticRegression.js';
 import { LogisticRegressionModel } from '../../../src/ml/classification/LogisticRegressionModel.js';
+import { BinaryClassificationEvaluator } from '../../../src/ml/evaluation/BinaryClassificationEvaluator.js';
+import { MulticlassClassificationEvaluator } from '../../../src/ml/evaluation/MulticlassClassificationEvaluator.js';
 import { Pipeline } from '../../../src/ml/Pipeline.js';
 import { PipelineModel } from '../../../src/ml/PipelineModel.js';
 import { DataTypes } from '../../../src/types/DataType.js';
@@ -153,6 +155,8 @@ describe('LogisticRegression', () => {
     const loose = await (await model.transform(df)).filter(col('prediction').equalTo(1)).count();
     assert.ok(positives < loose, `threshold 0.9 predicts fewer positives (${positives} < ${loose})`);
     assert.equal(model.copy().setThresholds([1, 3]).getThreshold(), 0.75);
+    const auc = await new BinaryClassificationEvaluator().evaluate(await model.transform(df));
+    assert.ok(auc > 0.85, `areaUnderROC ${auc}`);
   });
 
   it('multinomial: probabilities sum to 1 and prediction is their argmax', async () => {
@@ -174,6 +178,14 @@ describe('LogisticRegression', () => {
     );
     const acc = await accuracy(model, test);
     assert.ok(acc >= 0.95, `accuracy ${acc}`);
+    // The evaluator reads the model's output columns as they are.
+    const scored = await model.transform(test);
+    assert.equal(
+      await new MulticlassClassificationEvaluator({ metricName: 'accuracy' }).evaluate(scored),
+      acc,
+    );
+    const logLoss = await new MulticlassClassificationEvaluator({ metricName: 'logLoss' }).evaluate(scored);
+    assert.ok(logLoss > 0 && logLoss < 0.3, `logLoss ${logLoss}`);
   });
 
   it('saves and loads: same coefficients, same predictions, inside a pipeline too', async () => {
