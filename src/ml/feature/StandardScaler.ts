@@ -1,0 +1,189 @@
+import { ExecutionError, SchemaError } from '../../errors.js';
+import type { Column } from '../../frame/Column.js';
+import type { DataFrame } from '../../frame/DataFrame.js';
+import { avg, col, count, lit, variance } from '../../frame/functions.js';
+import { type DataType, type StructType, simpleString } from '../../types/DataType.js';
+import { requireField } from '../../types/Schema.js';
+import { Estimator } from '../Estimator.js';
+import type { StageOptions } from '../Params.js';
+import { registerStage } from '../persistence.js';
+import { appendColumn } from '../schemaUtils.js';
+import { type HasInputCol, type HasOutputCol, SharedParams } from '../sharedParams.js';
+import { StandardScalerModel, StandardScalerParams } from './StandardScalerModel.js';
+import { isUnsizedVector, vectorElement } from './vectorColumns.js';
+
+/**
+ * Spark ML's `StandardScaler`: learns the mean and the unbiased (n − 1) standard deviation of each component of a
+ * `vector<N>` column, and its model standardizes the vectors: `(x − mean) / std` per component, centering only with
+ * `withMean` (default false) and scaling only with `withStd` (default true). A component whose standard deviation
+ * is 0 (a constant, or a single row) scales to 0, as in Spark.
+ *
+ * Fitting runs one aggregation in the engine (a mean and a sample variance per component, with the engines'
+ * numerically stable aggregates) and brings back only the 2N statistics.
+ *
+ * Differences from Spark: a null vector fails the fit (Spark fails too, with a `MatchError`) with a message that
+ * says so; the output is a dense `vector<N>` of 32-bit floats computed from doubles.
+ *
+ * @example
+ * ```ts
+ * const scaler = new StandardScaler({ inputCol: 'features', outputCol: 'scaled', withMean: true });
+ * const model = await scaler.fit(train);
+ * const scaled = await model.transform(test);
+ * ```
+ */
+export class StandardScaler extends Estimator<StandardScalerModel> implements HasInputCol, HasOutputCol {
+  /**
+   * The `vector<N>` column to standardize.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler({ inputCol: 'features' });
+   * ```
+   */
+  readonly inputCol = this.declareParam(SharedParams.inputCol);
+  /**
+   * The output `vector<N>` column; default `<uid>__output`.
+   *
+   * @example
+   * ```ts
+   * scaler.setOutputCol('scaled');
+   * ```
+   */
+  readonly outputCol = this.declareParam(SharedParams.outputCol);
+  /**
+   * Whether to subtract the mean; default `false`.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler({ inputCol: 'features', withMean: true });
+   * ```
+   */
+  readonly withMean = this.declareParam(StandardScalerParams.withMean);
+  /**
+   * Whether to divide by the standard deviation; default `true`.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler({ inputCol: 'features', withStd: false, withMean: true }); // centering only
+   * ```
+   */
+  readonly withStd = this.declareParam(StandardScalerParams.withStd);
+
+  /**
+   * A standard scaler with `options`' params.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler({ inputCol: 'features', outputCol: 'scaled' });
+   * ```
+   */
+  constructor(options: StageOptions<StandardScaler> = {}) {
+    super(options);
+    this.applyOptions(options);
+  }
+
+  /** @example `scaler.getInputCol(); // 'features'` */
+  getInputCol(): string {
+    return this.getOrDefault(this.inputCol);
+  }
+  /** @example `scaler.setInputCol('features');` */
+  setInputCol(value: string): this {
+    return this.set(this.inputCol, value);
+  }
+  /** @example `scaler.getOutputCol(); // 'scaled'` */
+  getOutputCol(): string {
+    return this.getOrDefault(this.outputCol);
+  }
+  /** @example `scaler.setOutputCol('scaled');` */
+  setOutputCol(value: string): this {
+    return this.set(this.outputCol, value);
+  }
+  /** @example `scaler.getWithMean(); // false` */
+  getWithMean(): boolean {
+    return this.getOrDefault(this.withMean);
+  }
+  /** @example `scaler.setWithMean(true);` */
+  setWithMean(value: boolean): this {
+    return this.set(this.withMean, value);
+  }
+  /** @example `scaler.getWithStd(); // true` */
+  getWithStd(): boolean {
+    return this.getOrDefault(this.withStd);
+  }
+  /** @example `scaler.setWithStd(false);` */
+  setWithStd(value: boolean): this {
+    return this.set(this.withStd, value);
+  }
+
+  /**
+   * Adds the output column, a vector of the input's size. Throws `SchemaError` `COLUMN_TYPE_MISMATCH` when the
+   * input is not a `vector<N>`, `UNRESOLVED_COLUMN` when it is missing, `COLUMN_ALREADY_EXISTS` when the output
+   * exists. An `array<float>` input (a vector whose size a stage before it learns when fitted, such as a one-hot
+   * encoder's output in a pipeline) passes here and gives an `array<float>` output; fitting needs a `vector<N>`.
+   *
+   * @example
+   * ```ts
+   * scaler.transformSchema(schema); // schema + scaled: vector<3>
+   * ```
+   */
+  transformSchema(schema: StructType): StructType {
+    const field = requireField(schema, this.getInputCol(), `the input of stage '${this.uid}'`);
+    if (field.type.kind !== 'vector' && !isUnsizedVector(field.type))
+      throw this.notAVector(field.name, field.type);
+    return appendColumn(schema, this.getOutputCol(), field.type, this.uid);
+  }
+
+  protected async _fit(df: DataFrame): Promise<StandardScalerModel> {
+    const input = this.getInputCol();
+    const field = requireField(await df.schema(), input);
+    if (field.type.kind !== 'vector') throw this.notAVector(field.name, field.type);
+    const size = field.type.size;
+    const vector = col(input);
+    const aggregates: Column[] = [count(lit(1)).alias('rows'), count(vector).alias('vectors')];
+    for (let i = 0; i < size; i++) {
+      const element = vectorElement(vector, i);
+      aggregates.push(avg(element).alias(`mean_${i}`), variance(element).alias(`var_${i}`));
+    }
+    const [row] = await df.agg(...aggregates).collect();
+    const rows = Number(row?.rows ?? 0);
+    const vectors = Number(row?.vectors ?? 0);
+    if (rows !== vectors) {
+      throw new ExecutionError(
+        'NULL_VECTOR',
+        `StandardScaler '${this.uid}' cannot fit: column '${input}' has ${rows - vectors} null vector(s) in ` +
+          `${rows} rows. Filter them out first (df.filter(col('${input}').isNotNull())).`,
+        { stage: this.uid, column: input, nulls: String(rows - vectors) },
+      );
+    }
+    if (rows === 0) {
+      throw new ExecutionError(
+        'EMPTY_DATASET',
+        `StandardScaler '${this.uid}' cannot fit on an empty DataFrame: it has no rows to learn column ` +
+          `'${input}''s mean and standard deviation from.`,
+        { stage: this.uid, column: input },
+      );
+    }
+    const mean = new Float64Array(size);
+    const std = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      mean[i] = Number(row?.[`mean_${i}`]);
+      // One row has no sample variance (null); Spark's summarizer gives it 0, so the component scales to 0.
+      const v = row?.[`var_${i}`];
+      std[i] = v === null || v === undefined ? 0 : Math.sqrt(Math.max(Number(v), 0));
+    }
+    return this.copyValues(new StandardScalerModel({ uid: this.uid, mean, std }));
+  }
+
+  private notAVector(column: string, type: DataType): SchemaError {
+    const actual = simpleString(type);
+    return new SchemaError(
+      'COLUMN_TYPE_MISMATCH',
+      `Column '${column}' given to stage '${this.uid}' must be of type vector<N>, but is ${actual}. ` +
+        (type.kind === 'array'
+          ? 'An array has no fixed size: cast it to vector<N> (col(name).cast("vector<N>")) first.'
+          : 'Assemble numeric columns into a vector with VectorAssembler first.'),
+      { column, stage: this.uid, expected: 'vector<N>', actual },
+    );
+  }
+}
+registerStage(StandardScaler);
