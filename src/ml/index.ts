@@ -12,6 +12,28 @@
  * @module
  */
 export { Estimator } from './Estimator.js';
+export {
+  INVALID_VALUE_ERROR_CLASS,
+  IndexToString,
+  MAX_CATEGORIES,
+  OneHotEncoder,
+  type OneHotEncoderHandleInvalid,
+  OneHotEncoderModel,
+  type OneHotEncoderModelOptions,
+  OneHotEncoderParams,
+  StandardScaler,
+  StandardScalerModel,
+  type StandardScalerModelOptions,
+  StandardScalerParams,
+  StringIndexer,
+  type StringIndexerHandleInvalid,
+  StringIndexerModel,
+  type StringIndexerModelOptions,
+  StringIndexerParams,
+  type StringOrderType,
+  VectorAssembler,
+  type VectorAssemblerHandleInvalid,
+} from './feature/index.js';
 export { loadStage, readMetadata, readStages } from './loadStage.js';
 export { Model } from './Model.js';
 export {

@@ -1,6 +1,6 @@
 import { ParamError, SchemaError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col, when } from '../../frame/functions.js';
+import { array, col, when } from '../../frame/functions.js';
 import { DataTypes, isNumeric, type StructType } from '../../types/DataType.js';
 import { Model } from '../Model.js';
 import { describeValue, type ParamSpec } from '../Param.js';
@@ -24,7 +24,7 @@ import {
 } from './featureParams.js';
 import { type CheckedColumn, messageOf, withCheckedColumns } from './invalidValues.js';
 import { modelDataField, readModelData, writeModelData } from './modelData.js';
-import { vectorOf, withVectorTypes } from './vectorColumns.js';
+import { withVectorTypes } from './vectorColumns.js';
 
 /** What {@link OneHotEncoder} and its model do with invalid indices (`handleInvalid`). */
 export type OneHotEncoderHandleInvalid = 'error' | 'keep';
@@ -257,7 +257,8 @@ export class OneHotEncoderModel
       const elements = Array.from({ length: size }, (_, j) =>
         (j < categories ? index.geq(j).and(index.lt(j + 1)) : valid.not()).cast(DataTypes.float),
       );
-      const value = when(index.isNotNull(), vectorOf(elements, size));
+      // The CASE yields a list, cast after it: DuckDB's CASE cannot yield fixed-size arrays.
+      const value = when(index.isNotNull(), array(...elements)).cast(DataTypes.vector(size));
       if (keepInvalid) return { name: outputs[i]!, value, checks: [] };
       const fix = `To handle invalid values, set handleInvalid to 'keep'.`;
       return {

@@ -1,5 +1,5 @@
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col, count } from '../../frame/functions.js';
+import { col, count, lit } from '../../frame/functions.js';
 import type { StructType } from '../../types/DataType.js';
 import { requireField } from '../../types/Schema.js';
 import { Estimator } from '../Estimator.js';
@@ -33,8 +33,8 @@ import {
  * (`frequencyDesc`, the default) or last (`frequencyAsc`), ties broken alphabetically; or alphabetically
  * (`alphabetAsc`, `alphabetDesc`). Numeric input columns are cast to string; nulls (and NaNs) are not labels.
  *
- * Fitting counts each column's values in the engine (a `groupBy` per input column) and brings back only the
- * counts. The model's `handleInvalid` says what happens to nulls and unseen labels (see
+ * Fitting counts the columns' values in the engine (one `groupBy` query for all input columns) and brings back
+ * only the counts. The model's `handleInvalid` says what happens to nulls and unseen labels (see
  * {@link StringIndexerModel}).
  *
  * @example
@@ -186,22 +186,24 @@ export class StringIndexer
   protected async _fit(df: DataFrame): Promise<StringIndexerModel> {
     const schema = await df.schema();
     const { inputs } = inputOutputColumns(this);
+    // One query for every column: each column's labels, tagged with the column's position, then counted.
+    const labelled = inputs.map((input, i) => {
+      const type = requireField(schema, input).type;
+      let values = df.filter(col(input).isNotNull());
+      if (type.kind === 'float' || type.kind === 'double') values = values.filter(col(input).isNaN().not());
+      return values.select(lit(i).alias('column'), labelText(input, type).alias('label'));
+    });
+    const counts = await labelled
+      .reduce((all, next) => all.union(next))
+      .groupBy('column', 'label')
+      .agg(count('*').alias('count'))
+      .collect();
+    const perColumn = inputs.map((): { label: string; count: number }[] => []);
+    for (const row of counts) {
+      perColumn[Number(row.column)]?.push({ label: String(row.label), count: Number(row.count) });
+    }
     const order = this.getStringOrderType();
-    const labelsArray = await Promise.all(
-      inputs.map(async (input) => {
-        const type = requireField(schema, input).type;
-        let values = df.filter(col(input).isNotNull());
-        if (type.kind === 'float' || type.kind === 'double') values = values.filter(col(input).isNaN().not());
-        const counts = await values
-          .groupBy(labelText(input, type).alias('label'))
-          .agg(count('*').alias('count'))
-          .collect();
-        return sortLabels(
-          counts.map((row) => ({ label: String(row.label), count: Number(row.count) })),
-          order,
-        );
-      }),
-    );
+    const labelsArray = perColumn.map((columnCounts) => sortLabels(columnCounts, order));
     return this.copyValues(new StringIndexerModel({ uid: this.uid, labelsArray }));
   }
 }
@@ -209,10 +211,12 @@ registerStage(StringIndexer);
 
 /**
  * Labels in the order `order` gives them: by count (ties alphabetically, ascending, as Spark 3+) or alphabetically.
- * Strings compare as Java's `String.compareTo` does (UTF-16 code units), which is JavaScript's `<`.
+ * "Alphabetically" is by Unicode code points (the order of the UTF-8 bytes), as Spark 4 compares its strings; not
+ * JavaScript's `<`, which compares UTF-16 code units and puts '😀' before 'ｚ'.
  */
 function sortLabels(counts: readonly { label: string; count: number }[], order: StringOrderType): string[] {
-  const alphabetical = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const bytes = new Map(counts.map(({ label }) => [label, Buffer.from(label, 'utf8')]));
+  const alphabetical = (a: string, b: string) => Buffer.compare(bytes.get(a)!, bytes.get(b)!);
   const sorted = [...counts];
   switch (order) {
     case 'frequencyDesc':

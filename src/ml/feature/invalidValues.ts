@@ -108,9 +108,14 @@ export async function withCheckedColumns(
         values[name] = value;
         continue;
       }
+      // A cast (to vector<N>) goes outside the CASE: DuckDB's CASE cannot yield fixed-size arrays.
+      const cast = value.expr.kind === 'cast' ? value.expr : undefined;
       let guarded = when(first.when, raiseError(first.message));
       for (const check of rest) guarded = guarded.when(check.when, raiseError(check.message));
-      values[name] = guarded.otherwise(value);
+      values[name] =
+        cast === undefined
+          ? guarded.otherwise(value)
+          : guarded.otherwise(new Column(cast.expr)).cast(cast.type);
     }
     return df.withColumns(values);
   }
