@@ -1,7 +1,7 @@
 import { ExecutionError, SchemaError } from '../../errors.js';
 import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { avg, col, count, lit, variance } from '../../frame/functions.js';
+import { abs, avg, col, count, lit, variance, when } from '../../frame/functions.js';
 import { type DataType, type StructType, simpleString } from '../../types/DataType.js';
 import { requireField } from '../../types/Schema.js';
 import { Estimator } from '../Estimator.js';
@@ -142,7 +142,14 @@ export class StandardScaler extends Estimator<StandardScalerModel> implements Ha
     const aggregates: Column[] = [count(lit(1)).alias('rows'), count(vector).alias('vectors')];
     for (let i = 0; i < size; i++) {
       const element = vectorElement(vector, i);
-      aggregates.push(avg(element).alias(`mean_${i}`), variance(element).alias(`var_${i}`));
+      // DuckDB's variance fails on NaN and infinities, so it sees the finite values only and the others are
+      // counted: with any, the standard deviation is NaN, as Spark's summarizer gives it.
+      const finite = abs(element).lt(Number.POSITIVE_INFINITY);
+      aggregates.push(
+        avg(element).alias(`mean_${i}`),
+        variance(when(finite, element)).alias(`var_${i}`),
+        count(when(finite.not(), lit(1))).alias(`nonfinite_${i}`),
+      );
     }
     const [row] = await df.agg(...aggregates).collect();
     const rows = Number(row?.rows ?? 0);
@@ -169,7 +176,8 @@ export class StandardScaler extends Estimator<StandardScalerModel> implements Ha
       mean[i] = Number(row?.[`mean_${i}`]);
       // One row has no sample variance (null); Spark's summarizer gives it 0, so the component scales to 0.
       const v = row?.[`var_${i}`];
-      std[i] = v === null || v === undefined ? 0 : Math.sqrt(Math.max(Number(v), 0));
+      if (Number(row?.[`nonfinite_${i}`] ?? 0) > 0) std[i] = Number.NaN;
+      else std[i] = v === null || v === undefined ? 0 : Math.sqrt(Math.max(Number(v), 0));
     }
     return this.copyValues(new StandardScalerModel({ uid: this.uid, mean, std }));
   }

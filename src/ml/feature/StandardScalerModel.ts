@@ -1,7 +1,7 @@
 import { ParamError } from '../../errors.js';
 import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col } from '../../frame/functions.js';
+import { array, col, when } from '../../frame/functions.js';
 import { DataTypes, type StructType, simpleString } from '../../types/DataType.js';
 import { Model } from '../Model.js';
 import type { ParamSpec } from '../Param.js';
@@ -17,7 +17,7 @@ import {
   readModelData,
   writeModelData,
 } from './modelData.js';
-import { doubleLit, vectorElement, vectorOf, withVectorTypes } from './vectorColumns.js';
+import { doubleLit, vectorElement, withVectorTypes } from './vectorColumns.js';
 
 /** The params that {@link StandardScaler} and {@link StandardScalerModel} share, with Spark's docs and defaults. */
 export const StandardScalerParams = Object.freeze({
@@ -209,7 +209,10 @@ export class StandardScalerModel extends Model implements HasInputCol, HasOutput
       }
       elements.push(element);
     }
-    const scaled = df.withColumn(this.getOutputCol(), vectorOf(elements, size));
+    // A null vector gives null (not a vector of nulls); the CASE yields a list, cast after it (DuckDB's CASE cannot
+    // yield fixed-size arrays).
+    const vector = when(input.isNotNull(), array(...elements)).cast(DataTypes.vector(size));
+    const scaled = df.withColumn(this.getOutputCol(), vector);
     return withVectorTypes(scaled, new Map([[this.getOutputCol(), size]]));
   }
 

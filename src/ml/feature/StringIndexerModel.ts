@@ -76,8 +76,9 @@ export type StringIndexerModelOptions = StageOptions<StringIndexerModel> & {
  *
  * Differences from Spark: output columns carry no ML attribute metadata (deepframe has none; {@link IndexToString}
  * takes the labels as a param); an input column that is missing fails `transformSchema` (Spark skips it with a
- * warning); numbers that Spark writes in scientific notation (`1.0E10`) read as the embedded engine casts them
- * (`10000000000.0`) there.
+ * warning); a double column's labels are the engine's text for the numbers, which for doubles of 1e7 and more or
+ * under 1e-3 differs between the engines (Spark's `1.0E10` and `1.0E-5` are `10000000000.0` and `1e-05` on the
+ * embedded engine; a model fitted on one engine indexes such numbers as unseen on the other).
  *
  * @example
  * ```ts

@@ -11,7 +11,7 @@
  */
 import { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { array, lit } from '../../frame/functions.js';
+import { lit } from '../../frame/functions.js';
 import { type DataType, DataTypes, type StructType } from '../../types/DataType.js';
 import type { Row } from '../../types/Value.js';
 
@@ -33,18 +33,6 @@ export const UNSIZED_VECTOR: DataType = DataTypes.array(DataTypes.float, false);
  */
 export function isUnsizedVector(type: DataType): boolean {
   return type.kind === 'array' && type.elementType.kind === 'float';
-}
-
-/**
- * A `vector<size>` column from `elements` (numeric columns, each cast to a 32-bit float).
- *
- * @example
- * ```ts
- * vectorOf([col('x'), col('y')], 2); // vector<2>
- * ```
- */
-export function vectorOf(elements: readonly Column[], size: number): Column {
-  return array(...elements).cast(DataTypes.vector(size));
 }
 
 /**
@@ -78,7 +66,7 @@ export function doubleLit(value: number): Column {
  *
  * @example
  * ```ts
- * const out = await withVectorTypes(df.withColumn('features', vectorOf(cols, 3)), new Map([['features', 3]]));
+ * const out = await withVectorTypes(df.withColumn('features', array(x, y).cast('vector<2>')), new Map([['features', 2]]));
  * ```
  */
 export async function withVectorTypes(df: DataFrame, sizes: ReadonlyMap<string, number>): Promise<DataFrame> {
