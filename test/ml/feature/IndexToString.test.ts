@@ -70,7 +70,7 @@ describe('IndexToString', () => {
       `Unseen index: ${seen}. IndexToString '${back.uid}' has 2 label(s), so column 'i' must hold indices in [0, 2).`;
     await assert.rejects(
       back.transform(indices(session(), [0, 2])),
-      unseen(new RegExp(`^${escape(message('2.0'))}$`)),
+      unseen(new RegExp(`^${escapeRegExp(message('2.0'))}$`)),
     );
     await assert.rejects(back.transform(indices(session(), [-1])), unseen(/^Unseen index: -1\.0\./));
     await assert.rejects(back.transform(indices(session(), [Number.NaN])), unseen(/^Unseen index: nan\./));
@@ -140,6 +140,6 @@ describe('IndexToString', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -62,7 +62,7 @@ describe('StandardScaler', () => {
     assert.deepEqual(Array.from(model.mean), [4, 7, 2]);
     // Sample variances: (4 + 0 + 25 + 9) / 3 and (9 + 1 + 1 + 9) / 3.
     const std = [Math.sqrt(38 / 3), 0, Math.sqrt(20 / 3)];
-    model.std.forEach((s, i) => assert.ok(Math.abs(s - std[i]!) < 1e-12, `std ${i}: ${s}`));
+    for (const [i, s] of model.std.entries()) assert.ok(Math.abs(s - std[i]!) < 1e-12, `std ${i}: ${s}`);
     const scaled = (await vectorsOf(model.transform(df), 's')) as number[][];
     const expected = [
       [2, 7, -1],
@@ -70,12 +70,11 @@ describe('StandardScaler', () => {
       [9, 7, 3],
       [1, 7, 5],
     ].map((row) => row.map((x, i) => (std[i] === 0 ? 0 : x * (1 / std[i]!))));
-    scaled.forEach((row, r) =>
-      row.forEach((x, i) =>
-        assert.ok(Math.abs(x - expected[r]![i]!) < 1e-6, `row ${r}, component ${i}: ${x}`),
-      ),
-    );
-    assert.deepEqual(model.mean, model.mean);
+    for (const [r, row] of scaled.entries()) {
+      for (const [i, x] of row.entries()) {
+        assert.ok(Math.abs(x - expected[r]![i]!) < 1e-6, `row ${r}, component ${i}: ${x}`);
+      }
+    }
     model.mean[0] = 99;
     assert.equal(model.mean[0], 4, 'mean is a copy');
   });
