@@ -15,6 +15,7 @@ export { Estimator } from './Estimator.js';
 export {
   INVALID_VALUE_ERROR_CLASS,
   IndexToString,
+  isUnsizedVector,
   MAX_CATEGORIES,
   OneHotEncoder,
   type OneHotEncoderHandleInvalid,
@@ -31,6 +32,7 @@ export {
   type StringIndexerModelOptions,
   StringIndexerParams,
   type StringOrderType,
+  UNSIZED_VECTOR,
   VectorAssembler,
   type VectorAssemblerHandleInvalid,
 } from './feature/index.js';

@@ -45,3 +45,4 @@ export {
   type StringOrderType,
 } from './StringIndexerModel.js';
 export { VectorAssembler, type VectorAssemblerHandleInvalid } from './VectorAssembler.js';
+export { isUnsizedVector, UNSIZED_VECTOR } from './vectorColumns.js';
