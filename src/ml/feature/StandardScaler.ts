@@ -1,7 +1,5 @@
 import { ExecutionError, SchemaError } from '../../errors.js';
-import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { abs, avg, col, count, lit, variance, when } from '../../frame/functions.js';
 import { type DataType, type StructType, simpleString } from '../../types/DataType.js';
 import { requireField } from '../../types/Schema.js';
 import { Estimator } from '../Estimator.js';
@@ -9,8 +7,9 @@ import type { StageOptions } from '../Params.js';
 import { registerStage } from '../persistence.js';
 import { appendColumn } from '../schemaUtils.js';
 import { type HasInputCol, type HasOutputCol, SharedParams } from '../sharedParams.js';
+import { componentStats } from './componentStats.js';
 import { StandardScalerModel, StandardScalerParams } from './StandardScalerModel.js';
-import { isUnsizedVector, vectorElement } from './vectorColumns.js';
+import { isUnsizedVector } from './vectorColumns.js';
 
 /**
  * Spark ML's `StandardScaler`: learns the mean and the unbiased (n − 1) standard deviation of each component of a
@@ -18,8 +17,8 @@ import { isUnsizedVector, vectorElement } from './vectorColumns.js';
  * `withMean` (default false) and scaling only with `withStd` (default true). A component whose standard deviation
  * is 0 (a constant, or a single row) scales to 0, as in Spark.
  *
- * Fitting runs one aggregation in the engine (a mean and a sample variance per component, with the engines'
- * numerically stable aggregates) and brings back only the 2N statistics.
+ * Fitting aggregates in the engine (a mean and a sample variance per component, with the engines' numerically
+ * stable aggregates; see `componentStats.ts` for the plan each engine gets) and brings back only the statistics.
  *
  * Differences from Spark: a null vector fails the fit (Spark fails too, with a `MatchError`) with a message that
  * says so; the output is a dense `vector<N>` of 32-bit floats computed from doubles.
@@ -138,31 +137,8 @@ export class StandardScaler extends Estimator<StandardScalerModel> implements Ha
     const field = requireField(await df.schema(), input);
     if (field.type.kind !== 'vector') throw this.notAVector(field.name, field.type);
     const size = field.type.size;
-    const vector = col(input);
-    const aggregates: Column[] = [count(lit(1)).alias('rows'), count(vector).alias('vectors')];
-    for (let i = 0; i < size; i++) {
-      const element = vectorElement(vector, i);
-      // DuckDB's variance fails on NaN and infinities, so it sees the finite values only and the others are
-      // counted: with any, the standard deviation is NaN, as Spark's summarizer gives it.
-      const finite = abs(element).lt(Number.POSITIVE_INFINITY);
-      aggregates.push(
-        avg(element).alias(`mean_${i}`),
-        variance(when(finite, element)).alias(`var_${i}`),
-        count(when(finite.not(), lit(1))).alias(`nonfinite_${i}`),
-      );
-    }
-    const [row] = await df.agg(...aggregates).collect();
-    const rows = Number(row?.rows ?? 0);
-    const vectors = Number(row?.vectors ?? 0);
-    if (rows !== vectors) {
-      throw new ExecutionError(
-        'NULL_VECTOR',
-        `StandardScaler '${this.uid}' cannot fit: column '${input}' has ${rows - vectors} null vector(s) in ` +
-          `${rows} rows. Filter them out first (df.filter(col('${input}').isNotNull())).`,
-        { stage: this.uid, column: input, nulls: String(rows - vectors) },
-      );
-    }
-    if (rows === 0) {
+    const stats = await componentStats(df, input, size);
+    if (stats.rows === 0) {
       throw new ExecutionError(
         'EMPTY_DATASET',
         `StandardScaler '${this.uid}' cannot fit on an empty DataFrame: it has no rows to learn column ` +
@@ -170,16 +146,21 @@ export class StandardScaler extends Estimator<StandardScalerModel> implements Ha
         { stage: this.uid, column: input },
       );
     }
-    const mean = new Float64Array(size);
-    const std = new Float64Array(size);
-    for (let i = 0; i < size; i++) {
-      mean[i] = Number(row?.[`mean_${i}`]);
-      // One row has no sample variance (null); Spark's summarizer gives it 0, so the component scales to 0.
-      const v = row?.[`var_${i}`];
-      if (Number(row?.[`nonfinite_${i}`] ?? 0) > 0) std[i] = Number.NaN;
-      else std[i] = v === null || v === undefined ? 0 : Math.sqrt(Math.max(Number(v), 0));
+    const nulls = stats.rows - Math.min(...stats.values);
+    if (nulls > 0) {
+      throw new ExecutionError(
+        'NULL_VECTOR',
+        `StandardScaler '${this.uid}' cannot fit: column '${input}' has ${nulls} null vector(s) in ` +
+          `${stats.rows} rows. Filter them out first (df.filter(col('${input}').isNotNull())).`,
+        { stage: this.uid, column: input, nulls: String(nulls) },
+      );
     }
-    return this.copyValues(new StandardScalerModel({ uid: this.uid, mean, std }));
+    // A NaN or infinite value makes the standard deviation NaN, as Spark's summarizer gives it; one row has no
+    // sample variance, which Spark's summarizer takes as 0, so that the component scales to 0.
+    const std = stats.variance.map((v, i) =>
+      stats.finite[i]! < stats.values[i]! ? Number.NaN : stats.rows === 1 ? 0 : Math.sqrt(Math.max(v, 0)),
+    );
+    return this.copyValues(new StandardScalerModel({ uid: this.uid, mean: stats.mean, std }));
   }
 
   private notAVector(column: string, type: DataType): SchemaError {

@@ -18,8 +18,8 @@ import {
   nonEmptyInputCols,
   nonEmptyOutputCols,
 } from './featureParams.js';
+import { labelText } from './labelLookup.js';
 import {
-  labelText,
   type StringIndexerHandleInvalid,
   StringIndexerModel,
   StringIndexerParams,
