@@ -323,7 +323,7 @@ export class StringIndexerModel
             ),
           },
           {
-            when: index.isNull(),
+            when: col(outputs[i]!).isNull(),
             message: messageOf(
               'Unseen label: ',
               text,

@@ -14,7 +14,7 @@
 import { ExecutionError, SchemaError } from '../../errors.js';
 import { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { coalesce, lit, when } from '../../frame/functions.js';
+import { coalesce, col, lit, when } from '../../frame/functions.js';
 import type { Session } from '../../frame/Session.js';
 import { DataTypes } from '../../types/DataType.js';
 
@@ -29,7 +29,11 @@ export interface InvalidValueCheck {
   readonly message: Column;
 }
 
-/** A column to add: its name, its value for valid rows, and the checks that make a row fail. */
+/**
+ * A column to add: its name, its value for valid rows, and the checks that make a row fail. The checks run on the
+ * DataFrame with the column added (unchecked), so they may read its value by name, `col(name)`, instead of
+ * computing it again.
+ */
 export interface CheckedColumn {
   readonly name: string;
   readonly value: Column;
@@ -85,13 +89,13 @@ export function messageOf(...parts: readonly (string | Column)[]): Column {
 
 /**
  * `df` with `columns` added (`withColumns`), each failing on the rows its checks reject: inside the query where the
- * engine can raise errors, else by checking `df` first (see the module's doc). Columns without checks are added
- * as they are.
+ * engine can raise errors, else by checking the rows first (see the module's doc). The values are added first and
+ * the checks read them by name, so that an expensive value (a label lookup) is computed once per row.
  *
  * @example
  * ```ts
  * const out = await withCheckedColumns(df, [
- *   { name: 'i', value: index, checks: [{ when: col('s').isNull(), message: lit('null label') }] },
+ *   { name: 'i', value: index, checks: [{ when: col('i').isNull(), message: lit('unseen label') }] },
  * ]);
  * ```
  */
@@ -99,29 +103,28 @@ export async function withCheckedColumns(
   df: DataFrame,
   columns: readonly CheckedColumn[],
 ): Promise<DataFrame> {
-  const checks = columns.flatMap((c) => c.checks);
   const values: Record<string, Column> = {};
-  if (checks.length > 0 && (await canRaiseErrors(df.session))) {
-    for (const { name, value, checks: own } of columns) {
-      const [first, ...rest] = own;
-      if (first === undefined) {
-        values[name] = value;
-        continue;
-      }
-      // A cast (to vector<N>) goes outside the CASE: DuckDB's CASE cannot yield fixed-size arrays.
-      const cast = value.expr.kind === 'cast' ? value.expr : undefined;
-      let guarded = when(first.when, raiseError(first.message));
-      for (const check of rest) guarded = guarded.when(check.when, raiseError(check.message));
-      values[name] =
-        cast === undefined
-          ? guarded.otherwise(value)
-          : guarded.otherwise(new Column(cast.expr)).cast(cast.type);
-    }
-    return df.withColumns(values);
-  }
-  await failOnFirstInvalid(df, checks);
   for (const { name, value } of columns) values[name] = value;
-  return df.withColumns(values);
+  const added = df.withColumns(values);
+  const checks = columns.flatMap((c) => c.checks);
+  if (checks.length === 0) return added;
+  if (!(await canRaiseErrors(df.session))) {
+    await failOnFirstInvalid(added, checks);
+    return added;
+  }
+  const guarded: Record<string, Column> = {};
+  for (const { name, value, checks: own } of columns) {
+    const [first, ...rest] = own;
+    if (first === undefined) continue;
+    let checked = when(first.when, raiseError(first.message));
+    for (const check of rest) checked = checked.when(check.when, raiseError(check.message));
+    // A vector goes through the CASE as a list: DuckDB's CASE cannot yield fixed-size arrays.
+    guarded[name] =
+      value.expr.kind === 'cast' && value.expr.type.kind === 'vector'
+        ? checked.otherwise(col(name).cast(DataTypes.array(DataTypes.float))).cast(value.expr.type)
+        : checked.otherwise(col(name));
+  }
+  return added.withColumns(guarded);
 }
 
 /**
