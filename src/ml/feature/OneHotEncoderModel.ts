@@ -32,10 +32,22 @@ export type OneHotEncoderHandleInvalid = 'error' | 'keep';
 /**
  * The most categories a column may have: deepframe's one-hot vectors are dense, one output value per category
  * (Spark's are sparse).
+ *
+ * @example
+ * ```ts
+ * MAX_CATEGORIES; // 100000: a fit that sees the index 100000 fails
+ * ```
  */
 export const MAX_CATEGORIES = 100_000;
 
-/** The params that {@link OneHotEncoder} and {@link OneHotEncoderModel} share, with Spark's docs and defaults. */
+/**
+ * The params that {@link OneHotEncoder} and {@link OneHotEncoderModel} share, with Spark's docs and defaults.
+ *
+ * @example
+ * ```ts
+ * OneHotEncoderParams.dropLast.default; // true
+ * ```
+ */
 export const OneHotEncoderParams = Object.freeze({
   handleInvalid: handleInvalidParam<OneHotEncoderHandleInvalid>(
     ['keep', 'error'],

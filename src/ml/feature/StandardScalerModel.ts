@@ -19,7 +19,14 @@ import {
 } from './modelData.js';
 import { doubleLit, vectorElement, withVectorTypes } from './vectorColumns.js';
 
-/** The params that {@link StandardScaler} and {@link StandardScalerModel} share, with Spark's docs and defaults. */
+/**
+ * The params that {@link StandardScaler} and {@link StandardScalerModel} share, with Spark's docs and defaults.
+ *
+ * @example
+ * ```ts
+ * StandardScalerParams.withStd.default; // true
+ * ```
+ */
 export const StandardScalerParams = Object.freeze({
   withMean: {
     name: 'withMean',

@@ -34,7 +34,14 @@ export type StringIndexerHandleInvalid = 'error' | 'skip' | 'keep';
 /** How {@link StringIndexer} orders labels (`stringOrderType`). */
 export type StringOrderType = 'frequencyDesc' | 'frequencyAsc' | 'alphabetDesc' | 'alphabetAsc';
 
-/** The params that {@link StringIndexer} and {@link StringIndexerModel} share, with Spark's docs and defaults. */
+/**
+ * The params that {@link StringIndexer} and {@link StringIndexerModel} share, with Spark's docs and defaults.
+ *
+ * @example
+ * ```ts
+ * StringIndexerParams.stringOrderType.default; // 'frequencyDesc'
+ * ```
+ */
 export const StringIndexerParams = Object.freeze({
   handleInvalid: handleInvalidParam<StringIndexerHandleInvalid>(
     ['skip', 'error', 'keep'],

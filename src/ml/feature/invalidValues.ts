@@ -18,7 +18,19 @@ import { coalesce, col, lit, when } from '../../frame/functions.js';
 import type { Session } from '../../frame/Session.js';
 import { DataTypes } from '../../types/DataType.js';
 
-/** The error class of a failed check: Spark's for an error raised inside a query. */
+/**
+ * The error class of an invalid value met with `handleInvalid: 'error'`, on both engines: Spark's for an error
+ * raised inside a query.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await (await indexer.transform(df)).collect();
+ * } catch (e) {
+ *   if (e instanceof DeepframeError && e.errorClass === INVALID_VALUE_ERROR_CLASS) console.log(e.messageParameters.errorMessage);
+ * }
+ * ```
+ */
 export const INVALID_VALUE_ERROR_CLASS = 'USER_RAISED_EXCEPTION';
 
 /** A condition that makes a row invalid (null counts as valid), and a string column that says why. */

@@ -20,6 +20,13 @@ import type { Row } from '../../types/Value.js';
  * fitted (a {@link OneHotEncoder}'s output, before the fit counts the categories): `array<float>`. Stages that read
  * vectors accept it in `transformSchema`, so that a whole `Pipeline` is checked before it is fitted, and require a
  * `vector<N>` when they run.
+ *
+ * @example
+ * ```ts
+ * transformSchema(schema: StructType): StructType {
+ *   return appendColumn(schema, this.getOutputCol(), UNSIZED_VECTOR, this.uid); // size known once fitted
+ * }
+ * ```
  */
 export const UNSIZED_VECTOR: DataType = DataTypes.array(DataTypes.float, false);
 
