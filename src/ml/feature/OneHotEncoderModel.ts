@@ -1,4 +1,5 @@
 import { ParamError, SchemaError } from '../../errors.js';
+import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import { array, col, when } from '../../frame/functions.js';
 import { DataTypes, isNumeric, type StructType } from '../../types/DataType.js';
@@ -259,18 +260,26 @@ export class OneHotEncoderModel
     const { inputs, outputs } = inputOutputColumns(this);
     const keepInvalid = this.getHandleInvalid() === 'keep';
     const vectorSizes = new Map<string, number>();
+    // First each row's category (an integer column of its own), then the vector's elements compare it with
+    // their positions: small expressions, however many categories (one expression per element that repeated
+    // the input's conversion ran Spark out of memory at 1,000 categories).
+    const categoryColumns = inputs.map((_, i) => `__${this.uid}_category_${i}`);
+    const categories: Record<string, Column> = {};
     const columns = inputs.map((input, i): CheckedColumn => {
-      const categories = this.sizes[i]!;
+      const count = this.sizes[i]!;
       const size = this.vectorSize(i, input);
       vectorSizes.set(outputs[i]!, size);
       const index = col(input).cast(DataTypes.double);
-      // NaN compares greater than every number on both engines, so it falls outside [0, categories).
-      const valid = index.geq(0).and(index.lt(categories));
-      const elements = Array.from({ length: size }, (_, j) =>
-        (j < categories ? index.geq(j).and(index.lt(j + 1)) : valid.not()).cast(DataTypes.float),
-      );
+      // NaN compares greater than every number on both engines, so it falls outside [0, count).
+      const valid = index.geq(0).and(index.lt(count));
+      // A valid index truncated toward zero; an invalid one is the extra category `count` (kept only when the
+      // vector has room for it) or, with handleInvalid error, null (its row fails).
+      const category = when(valid, index.cast(DataTypes.integer));
+      categories[categoryColumns[i]!] = keepInvalid ? category.when(index.isNotNull(), count) : category;
+      const position = col(categoryColumns[i]!);
+      const elements = Array.from({ length: size }, (_, j) => position.equalTo(j).cast(DataTypes.float));
       // The CASE yields a list, cast after it: DuckDB's CASE cannot yield fixed-size arrays.
-      const value = when(index.isNotNull(), array(...elements)).cast(DataTypes.vector(size));
+      const value = when(position.isNotNull(), array(...elements)).cast(DataTypes.vector(size));
       if (keepInvalid) return { name: outputs[i]!, value, checks: [] };
       const fix = `To handle invalid values, set handleInvalid to 'keep'.`;
       return {
@@ -290,14 +299,15 @@ export class OneHotEncoderModel
             message: messageOf(
               'Unseen value: ',
               index,
-              `. OneHotEncoderModel '${this.uid}' knows ${categories} categories (0 to ${categories - 1}) for ` +
+              `. OneHotEncoderModel '${this.uid}' knows ${count} categories (0 to ${count - 1}) for ` +
                 `column '${input}'. ${fix}`,
             ),
           },
         ],
       };
     });
-    return withVectorTypes(await withCheckedColumns(df, columns), vectorSizes);
+    const encoded = await withCheckedColumns(df.withColumns(categories), columns);
+    return withVectorTypes(encoded.drop(...categoryColumns), vectorSizes);
   }
 
   /**
