@@ -1,4 +1,5 @@
 import { ParamError } from '../../errors.js';
+import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import { coalesce, col } from '../../frame/functions.js';
 import { type DataType, DataTypes, isNumeric, type StructType } from '../../types/DataType.js';
@@ -310,9 +311,18 @@ export class StringIndexerModel
     const schema = await df.schema();
     const { inputs, outputs } = inputOutputColumns(this);
     const handleInvalid = this.getHandleInvalid();
+    // A numeric column's text (its cast to string) gets a column of its own, which the label search compares
+    // many times.
+    const texts: Record<string, Column> = {};
     const columns = inputs.map((input, i): CheckedColumn => {
       const labels = this.labelsData[i]!;
-      const text = labelText(input, requireField(schema, input).type);
+      const type = requireField(schema, input).type;
+      let text = labelText(input, type);
+      if (type.kind !== 'string') {
+        const name = `__${this.uid}_label_${i}`;
+        texts[name] = text;
+        text = col(name);
+      }
       const index = labelIndex(text, labels);
       if (handleInvalid === 'keep') {
         return { name: outputs[i]!, value: coalesce(index, doubleLit(labels.length)), checks: [] };
@@ -341,7 +351,7 @@ export class StringIndexerModel
         ],
       };
     });
-    const indexed = await withCheckedColumns(df, columns);
+    const indexed = (await withCheckedColumns(df.withColumns(texts), columns)).drop(...Object.keys(texts));
     if (handleInvalid !== 'skip') return indexed;
     const [first, ...rest] = outputs.map((name) => col(name).isNotNull());
     return indexed.filter(rest.reduce((all, next) => all.and(next), first!));
