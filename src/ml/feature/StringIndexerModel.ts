@@ -1,5 +1,4 @@
 import { ParamError } from '../../errors.js';
-import type { Column } from '../../frame/Column.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import { coalesce, col } from '../../frame/functions.js';
 import { type DataType, DataTypes, isNumeric, type StructType } from '../../types/DataType.js';
@@ -25,7 +24,7 @@ import {
   nonEmptyOutputCols,
 } from './featureParams.js';
 import { type CheckedColumn, messageOf, withCheckedColumns } from './invalidValues.js';
-import { labelIndex, labelText } from './labelLookup.js';
+import { labelText, withLabelIndex } from './labelLookup.js';
 import { modelDataField, readModelData, writeModelData } from './modelData.js';
 import { doubleLit } from './vectorColumns.js';
 
@@ -311,39 +310,42 @@ export class StringIndexerModel
     const schema = await df.schema();
     const { inputs, outputs } = inputOutputColumns(this);
     const handleInvalid = this.getHandleInvalid();
-    // A numeric column's text (its cast to string) gets a column of its own, which the label search compares
-    // many times.
-    const texts: Record<string, Column> = {};
+    // Each input's text (a numeric column cast to string) and its index get columns of their own, which the
+    // outputs and their checks read.
+    const staged: string[] = [];
+    let withIndices = df;
     const columns = inputs.map((input, i): CheckedColumn => {
       const labels = this.labelsData[i]!;
       const type = requireField(schema, input).type;
-      let text = labelText(input, type);
+      let text = input;
       if (type.kind !== 'string') {
-        const name = `__${this.uid}_label_${i}`;
-        texts[name] = text;
-        text = col(name);
+        text = `__${this.uid}_label_${i}`;
+        withIndices = withIndices.withColumn(text, labelText(input, type));
+        staged.push(text);
       }
-      const index = labelIndex(text, labels);
+      const index = `__${this.uid}_index_${i}`;
+      withIndices = withLabelIndex(withIndices, text, labels, index);
+      staged.push(index);
       if (handleInvalid === 'keep') {
-        return { name: outputs[i]!, value: coalesce(index, doubleLit(labels.length)), checks: [] };
+        return { name: outputs[i]!, value: coalesce(col(index), doubleLit(labels.length)), checks: [] };
       }
-      if (handleInvalid === 'skip') return { name: outputs[i]!, value: index, checks: [] };
+      if (handleInvalid === 'skip') return { name: outputs[i]!, value: col(index), checks: [] };
       return {
         name: outputs[i]!,
-        value: index,
+        value: col(index),
         checks: [
           {
-            when: text.isNull(),
+            when: col(text).isNull(),
             message: messageOf(
               `StringIndexer '${this.uid}' met a null value in column '${input}'. To keep nulls (at index ` +
                 `${labels.length}) or drop their rows, set handleInvalid to 'keep' or 'skip'.`,
             ),
           },
           {
-            when: col(outputs[i]!).isNull(),
+            when: col(index).isNull(),
             message: messageOf(
               'Unseen label: ',
-              text,
+              col(text),
               `. StringIndexer '${this.uid}' knows ${labels.length} label(s) for column '${input}'. To handle ` +
                 `unseen labels, set handleInvalid to 'keep' (index ${labels.length}) or 'skip' (drop the row).`,
             ),
@@ -351,7 +353,7 @@ export class StringIndexerModel
         ],
       };
     });
-    const indexed = (await withCheckedColumns(df.withColumns(texts), columns)).drop(...Object.keys(texts));
+    const indexed = (await withCheckedColumns(withIndices, columns)).drop(...staged);
     if (handleInvalid !== 'skip') return indexed;
     const [first, ...rest] = outputs.map((name) => col(name).isNotNull());
     return indexed.filter(rest.reduce((all, next) => all.and(next), first!));

@@ -1,12 +1,22 @@
 /**
- * Finding labels with column expressions: a label column's text, and its index among a model's labels.
+ * Finding labels: a label column's text, and its index among a model's labels.
+ *
+ * The index is a binary search written as nested `CASE WHEN`s ({@link labelIndex}): it keeps the rows in order and
+ * needs no data but the expression. Its size grows with the labels, and Spark plans large expressions slowly
+ * (about 10 s for 10,000 labels), so on Spark a model with more than {@link JOIN_LOOKUP_LABELS} labels looks them
+ * up with a join on a small table of the labels instead, which Spark broadcasts (Spark keeps no row order
+ * anyway; its broadcast join keeps the rows of each partition in order).
  *
  * @module
  */
 import { Column } from '../../frame/Column.js';
+import type { DataFrame } from '../../frame/DataFrame.js';
 import { col, when } from '../../frame/functions.js';
 import { type DataType, DataTypes } from '../../types/DataType.js';
 import { doubleLit } from './vectorColumns.js';
+
+/** The most labels that Spark looks up with a search expression; more are looked up with a join. */
+export const JOIN_LOOKUP_LABELS = 256;
 
 /**
  * The label text of column `name`: the column itself when it is a string, else the column cast to string (as
@@ -36,9 +46,7 @@ const LEAF_SIZE = 8;
  * ```
  */
 export function labelIndex(text: Column, labels: readonly string[]): Column {
-  const indices = new Map<string, number>();
-  for (const [i, label] of labels.entries()) indices.set(label, i);
-  const entries = [...indices]
+  const entries = [...labelIndices(labels)]
     .map(([label, index]) => ({ label, index, bytes: Buffer.from(label, 'utf8') }))
     .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
   const search = (from: number, to: number): Column => {
@@ -55,4 +63,39 @@ export function labelIndex(text: Column, labels: readonly string[]): Column {
   return entries.length === 0
     ? new Column({ kind: 'literal', value: null, type: DataTypes.double })
     : search(0, entries.length);
+}
+
+/**
+ * `df` with column `name` holding the index (a double) of string column `text` among `labels`: null for a null
+ * or unseen label. A search expression, or on Spark a join for more than {@link JOIN_LOOKUP_LABELS} labels (see the
+ * module's doc); `name` must be a new column name, and so must `<name>_label`.
+ *
+ * @example
+ * ```ts
+ * const indexed = withLabelIndex(df, 'color', ['red', 'blue'], '__index'); // red → 0.0, blue → 1.0
+ * ```
+ */
+export function withLabelIndex(
+  df: DataFrame,
+  text: string,
+  labels: readonly string[],
+  name: string,
+): DataFrame {
+  const indices = labelIndices(labels);
+  if (df.session.engine.name === 'local' || indices.size <= JOIN_LOOKUP_LABELS) {
+    return df.withColumn(name, labelIndex(col(text), labels));
+  }
+  const label = `${name}_label`;
+  const table = df.session.createDataFrame(
+    [...indices].map(([value, index]) => ({ [label]: value, [name]: index })),
+    DataTypes.struct([DataTypes.field(label, DataTypes.string), DataTypes.field(name, DataTypes.double)]),
+  );
+  return df.join(table, col(text).equalTo(col(label)), 'left').drop(label);
+}
+
+/** Each label's index; a label listed twice gets its last index, as in Spark. */
+function labelIndices(labels: readonly string[]): Map<string, number> {
+  const indices = new Map<string, number>();
+  for (const [i, label] of labels.entries()) indices.set(label, i);
+  return indices;
 }

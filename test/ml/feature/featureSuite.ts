@@ -248,6 +248,33 @@ export function defineFeatureSuite(engine: string, session: () => Session, dir: 
       );
     });
 
+    it('StringIndexerModel indexes hundreds of labels, keeping or failing on unseen ones', async () => {
+      // More labels than Spark looks up with an expression: there a join finds them.
+      const labels = Array.from({ length: 300 }, (_, i) => `w${(i * 7) % 300}`);
+      const model = StringIndexerModel.fromLabels(labels, {
+        inputCol: 'w',
+        outputCol: 'wi',
+        handleInvalid: 'keep',
+      });
+      const rows = [...labels.map((w, i) => ({ id: i, w })), { id: 300, w: 'unseen' }, { id: 301, w: null }];
+      const df = session().createDataFrame(
+        rows.reverse(),
+        DataTypes.struct([DataTypes.field('id', DataTypes.integer), DataTypes.field('w', DataTypes.string)]),
+      );
+      const kept = await model.transform(df);
+      assert.deepEqual(await kept.columns(), ['id', 'w', 'wi']);
+      assert.deepEqual(await rowsOf(kept, 'id', 'wi'), [
+        ...labels.map((_, i) => [i, i]),
+        [300, 300],
+        [301, 300],
+      ]);
+      await assert.rejects(
+        async () =>
+          (await model.transform(df.filter(col('id').leq(300)), { handleInvalid: 'error' })).collect(),
+        invalidValue(/^Unseen label: unseen\. StringIndexer '.*' knows 300 label\(s\) for column 'w'/),
+      );
+    });
+
     it('IndexToString truncates indices and fails on one out of range', async () => {
       const back = new IndexToString({ inputCol: 'a', outputCol: 'label', labels: ['x', 'y'] });
       const ok = indices(session(), [
