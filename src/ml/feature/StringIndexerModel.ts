@@ -74,7 +74,9 @@ export type StringIndexerModelOptions = StageOptions<StringIndexerModel> & {
 
 /**
  * A fitted {@link StringIndexer}: maps each input column's labels to their indices (doubles), as Spark's
- * `StringIndexerModel`. A numeric input column is cast to string first, as when it was fitted.
+ * `StringIndexerModel`. A numeric input column is cast to string first, as when it was fitted. Labels are found by
+ * a binary search written as an expression (about log2(labels) comparisons per row, rows kept in order); on Spark,
+ * a model of more than 256 labels finds them with a broadcast join on a table of its labels instead.
  *
  * With `handleInvalid` `'error'` (the default), a null or a label the model does not know fails the query; `'skip'`
  * drops such rows; `'keep'` gives them the index `numLabels`. Where the engine cannot raise an error from inside a
