@@ -118,8 +118,19 @@ export {
 } from './image/index.js';
 export { type ImagePreprocessSpec, imageFileToTensor, imageToTensor } from './image/preprocess.js';
 export { defaultImageExtensions, fileOrigin, listImageFiles } from './io/imageFiles.js';
-export type { ParamSpec, StageOptions } from './ml/index.js';
+export type {
+  OneHotEncoderHandleInvalid,
+  OneHotEncoderModelOptions,
+  ParamSpec,
+  StageOptions,
+  StandardScalerModelOptions,
+  StringIndexerHandleInvalid,
+  StringIndexerModelOptions,
+  StringOrderType,
+  VectorAssemblerHandleInvalid,
+} from './ml/index.js';
 // ML pipelines
+// Feature stages
 // Evaluation
 export {
   BINARY_METRICS,
@@ -130,6 +141,7 @@ export {
   type CurvePoint,
   Estimator,
   Evaluator,
+  IndexToString,
   LogisticRegression,
   LogisticRegressionModel,
   type LogisticRegressionSummary,
@@ -143,6 +155,8 @@ export {
   MultilayerPerceptronClassificationModel,
   MultilayerPerceptronClassifier,
   type MultilayerPerceptronSummary,
+  OneHotEncoder,
+  OneHotEncoderModel,
   Param,
   ParamMap,
   Params,
@@ -159,8 +173,13 @@ export {
   registerStage,
   type ScoreCounts,
   SharedParams,
+  StandardScaler,
+  StandardScalerModel,
+  StringIndexer,
+  StringIndexerModel,
   Transformer,
   TypeConverters,
+  VectorAssembler,
 } from './ml/index.js';
 export {
   type ClassLabel,

@@ -43,6 +43,31 @@ export {
   type RegressionSums,
   type ScoreCounts,
 } from './evaluation/index.js';
+export {
+  INVALID_VALUE_ERROR_CLASS,
+  IndexToString,
+  isUnsizedVector,
+  MAX_CATEGORIES,
+  OneHotEncoder,
+  type OneHotEncoderHandleInvalid,
+  OneHotEncoderModel,
+  type OneHotEncoderModelOptions,
+  OneHotEncoderParams,
+  StandardScaler,
+  StandardScalerModel,
+  type StandardScalerModelOptions,
+  StandardScalerParams,
+  StringIndexer,
+  type StringIndexerHandleInvalid,
+  StringIndexerModel,
+  type StringIndexerModelOptions,
+  StringIndexerParams,
+  type StringOrderType,
+  UNSIZED_VECTOR,
+  VectorAssembler,
+  type VectorAssemblerHandleInvalid,
+} from './feature/index.js';
+
 export { loadStage, readMetadata, readStages } from './loadStage.js';
 export { Model } from './Model.js';
 export {

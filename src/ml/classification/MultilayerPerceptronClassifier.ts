@@ -203,7 +203,7 @@ export class MultilayerPerceptronClassifier
       labelCol: this.getLabelCol(),
       stage: this.uid,
     });
-    if (layers[0] !== features) {
+    if (features !== undefined && layers[0] !== features) {
       throw new ParamError(
         'LAYERS_MISMATCH',
         `${this.uid}: layers starts with ${layers[0]} inputs, but column '${this.getFeaturesCol()}' is vector<${features}>; make layers[0] ${features}.`,

@@ -12,6 +12,7 @@ import { col } from '../../frame/functions.js';
 import { vectorValues } from '../../tensor/vectors.js';
 import { type DataType, isNumeric, simpleString } from '../../types/DataType.js';
 import { requireField } from '../../types/Schema.js';
+import { isUnsizedVector } from '../feature/vectorColumns.js';
 
 /** A classifier's training rows. */
 export interface TrainingData {
@@ -35,13 +36,16 @@ export interface TrainingColumns {
   readonly stage: string;
 }
 
-/** Checks the columns' types: a `vector<N>` feature column and numeric label and weight columns. Returns N. */
+/**
+ * Checks the columns' types: a `vector<N>` feature column and numeric label and weight columns. Returns N, or
+ * `undefined` for a vector whose size only an earlier stage's fit decides (a pipeline checked before it is fitted).
+ */
 export function checkTrainingSchema(
   schema: Parameters<typeof requireField>[0],
   cols: TrainingColumns,
-): number {
+): number | undefined {
   const features = requireField(schema, cols.featuresCol, `the input of stage '${cols.stage}'`);
-  if (features.type.kind !== 'vector') {
+  if (features.type.kind !== 'vector' && !isUnsizedVector(features.type)) {
     throw typeError(
       cols.featuresCol,
       features.type,
@@ -55,7 +59,7 @@ export function checkTrainingSchema(
     const weight = requireField(schema, cols.weightCol, `the input of stage '${cols.stage}'`);
     if (!isNumeric(weight.type)) throw typeError(cols.weightCol, weight.type, 'numeric', cols.stage);
   }
-  return features.type.size;
+  return features.type.kind === 'vector' ? features.type.size : undefined;
 }
 
 function typeError(column: string, type: DataType, expected: string, stage: string): SchemaError {
@@ -78,6 +82,13 @@ function typeError(column: string, type: DataType, expected: string, stage: stri
  */
 export async function readTrainingData(df: DataFrame, cols: TrainingColumns): Promise<TrainingData> {
   const numFeatures = checkTrainingSchema(await df.schema(), cols);
+  if (numFeatures === undefined) {
+    throw new SchemaError(
+      'COLUMN_TYPE_MISMATCH',
+      `Column '${cols.featuresCol}' given to stage '${cols.stage}' must be vector<N> when it trains; it has no size.`,
+      { column: cols.featuresCol, stage: cols.stage },
+    );
+  }
   const names = [cols.featuresCol, cols.labelCol, ...(cols.weightCol ? [cols.weightCol] : [])];
   const parts: Float32Array[] = [];
   const labels: number[] = [];

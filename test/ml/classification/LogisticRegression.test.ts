@@ -10,6 +10,9 @@ import { LogisticRegression } from '../../../src/ml/classification/LogisticRegre
 import { LogisticRegressionModel } from '../../../src/ml/classification/LogisticRegressionModel.js';
 import { BinaryClassificationEvaluator } from '../../../src/ml/evaluation/BinaryClassificationEvaluator.js';
 import { MulticlassClassificationEvaluator } from '../../../src/ml/evaluation/MulticlassClassificationEvaluator.js';
+import { OneHotEncoder } from '../../../src/ml/feature/OneHotEncoder.js';
+import { StringIndexer } from '../../../src/ml/feature/StringIndexer.js';
+import { VectorAssembler } from '../../../src/ml/feature/VectorAssembler.js';
 import { Pipeline } from '../../../src/ml/Pipeline.js';
 import { PipelineModel } from '../../../src/ml/PipelineModel.js';
 import { DataTypes } from '../../../src/types/DataType.js';
@@ -213,6 +216,28 @@ describe('LogisticRegression', () => {
       await (await again.transform(df)).select('rawPrediction').collect(),
       await (await pipeline.transform(df)).select('rawPrediction').collect(),
     );
+  });
+
+  it('trains at the end of a feature pipeline (StringIndexer → OneHotEncoder → VectorAssembler)', async () => {
+    const colors = ['red', 'green', 'blue'];
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      color: colors[i % 3] as string,
+      x: (i % 7) / 7,
+      label: i % 3 === 0 || (i % 3 === 1 && i % 7 > 3) ? 1 : 0,
+    }));
+    const data = session().createDataFrame(rows);
+    const pipeline = new Pipeline({
+      stages: [
+        new StringIndexer({ inputCol: 'color', outputCol: 'colorIndex' }),
+        new OneHotEncoder({ inputCol: 'colorIndex', outputCol: 'colorVec' }),
+        new VectorAssembler({ inputCols: ['colorVec', 'x'], outputCol: 'features' }),
+        new LogisticRegression({ showProgress: false }),
+      ],
+    });
+    const model = await pipeline.fit(data);
+    const scored = await model.transform(data);
+    const acc = await new MulticlassClassificationEvaluator({ metricName: 'accuracy' }).evaluate(scored);
+    assert.ok(acc > 0.9, `accuracy ${acc}`);
   });
 
   it('a constant label gives an infinite intercept and zero coefficients, as MLlib', async () => {
