@@ -5,11 +5,13 @@
 import { engineBench } from './engine.js';
 import { inferenceBench } from './inference.js';
 import { sparkBench } from './spark.js';
+import { trainingBench } from './training.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: engineBench,
   inference: inferenceBench,
   spark: sparkBench,
+  training: trainingBench,
 };
 
 const name = process.argv[2];

@@ -1,0 +1,158 @@
+/**
+ * Training throughput of deepframe's engine, in one run:
+ * (a) the MLP `[2048, 256, 10]` (ReLU hidden layer, softmax output, Adam, batch 256) over 20,000 × 2048 seeded
+ *     synthetic features, whole epochs, with the engine (`compileTraining`);
+ * (b) multinomial logistic regression on the same data ({@link lrEpochSeconds});
+ * (c) the same MLP trained by TensorFlow.js (wasm backend), timed on a fixed number of steps, scaled to an epoch;
+ * (d) a bare ONNX Runtime MatMul of the MLP's dominant shape, `[256 × 2048]·[2048 × 256]`, on the same threads:
+ *     the throughput a step's matrix products could reach.
+ * The labels come from a seeded linear teacher with a margin, so accuracy 1 is reachable (see `training/data.ts`);
+ * the accuracy reached on the training rows and on held-out rows is printed. Goals: speedup_vs_tfjs ≥ 50 and fraction_of_matmul (mlp_gflops / ort_matmul_gflops) ≥ 0.8.
+ */
+
+import { availableParallelism } from 'node:os';
+import { Dense, Sequential } from '../src/nn/layers.js';
+import { adam } from '../src/nn/optimizers.js';
+import { sampleTask, teacherTask } from './training/data.js';
+import { lrEpochSeconds, trainEpochs } from './training/engine.js';
+import { ortMatMul } from './training/matmul.js';
+import { tfjsMlpStepSeconds } from './training/tfjs.js';
+import { median, sig } from './training/timing.js';
+
+const ROWS = 20_000;
+const TEST_ROWS = 2_000;
+const FEATURES = 2048;
+const HIDDEN = 256;
+const CLASSES = 10;
+const BATCH = 256;
+/** The data's latent dimensions, feature noise and teacher-score margin (see `training/data.ts`). */
+const LATENT = 32;
+const NOISE = 0.1;
+const MARGIN = 0.25;
+const EPOCHS = 5;
+/** Runs per timed repeat of the bare MatMul. */
+const MATMUL_RUNS = 50;
+const TFJS_WARMUP_STEPS = 2;
+const TFJS_TIMED_STEPS = 10;
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+/**
+ * FLOPs one MLP step needs: the forward products, the weight gradients (the same count again), and the input
+ * gradient of the hidden layer only (none for the input features). Biases and elementwise work are not counted.
+ */
+export function mlpStepFlops(batch: number, layers: readonly number[]): number {
+  let forward = 0;
+  let inputGrads = 0;
+  for (let i = 1; i < layers.length; i++) {
+    const macs = batch * (layers[i - 1] as number) * (layers[i] as number);
+    forward += 2 * macs;
+    if (i > 1) inputGrads += 2 * macs;
+  }
+  return 2 * forward + inputGrads;
+}
+
+export async function trainingBench(): Promise<Record<string, unknown>> {
+  const threads = availableParallelism();
+  let start = performance.now();
+  const task = teacherTask({
+    latent: LATENT,
+    features: FEATURES,
+    classes: CLASSES,
+    margin: MARGIN,
+    noise: NOISE,
+    seed: 1,
+  });
+  const train = sampleTask(task, ROWS, 2);
+  const test = sampleTask(task, TEST_ROWS, 3);
+  log(
+    `data: ${ROWS} + ${TEST_ROWS} rows × ${FEATURES} in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
+
+  // (d) is timed in repeats interleaved with (a)'s epochs, so that a neighbour's passing load on a shared machine
+  // weighs on both alike.
+  const matmul = await ortMatMul({ m: BATCH, k: FEATURES, n: HIDDEN, threads });
+  const matmulRuns: number[] = [];
+
+  // (a) the MLP with the engine.
+  const mlpModel = new Sequential([
+    new Dense(HIDDEN, { activation: 'relu' }),
+    new Dense(CLASSES, { activation: 'softmax' }),
+  ]);
+  const mlp = await trainEpochs(mlpModel, train, test, {
+    optimizer: adam(),
+    batch: BATCH,
+    epochs: EPOCHS,
+    threads,
+    seed: 0,
+    beforeEpoch: async () => {
+      matmulRuns.push(await matmul.time(MATMUL_RUNS));
+    },
+  });
+  matmulRuns.push(await matmul.time(MATMUL_RUNS));
+  await matmul.close();
+  const mlpEpoch = median(mlp.epochSeconds);
+  const stepFlops = mlpStepFlops(BATCH, [FEATURES, HIDDEN, CLASSES]);
+  const mlpGflops = (stepFlops * mlp.steps) / mlpEpoch / 1e9;
+  log(
+    `(a) engine MLP: epochs ${mlp.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
+      `${mlpGflops.toFixed(1)} GFLOP/s; accuracy train ${mlp.trainAccuracy.toFixed(4)}, test ${mlp.testAccuracy.toFixed(4)}`,
+  );
+
+  // (b) logistic regression.
+  const lr = await lrEpochSeconds(train, test, { batch: BATCH, epochs: EPOCHS, threads });
+  const lrEpoch = median(lr.epochSeconds);
+  log(
+    `(b) logistic regression: epochs ${lr.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
+      `accuracy train ${lr.trainAccuracy.toFixed(4)}, test ${lr.testAccuracy.toFixed(4)}`,
+  );
+
+  const matmulFlops = 2 * BATCH * FEATURES * HIDDEN;
+  const matmulGflops = matmulFlops / median(matmulRuns) / 1e9;
+  log(
+    `(d) bare MatMul [${BATCH}×${FEATURES}]·[${FEATURES}×${HIDDEN}], ${threads} threads: ` +
+      `${matmulRuns.map((s) => (matmulFlops / s / 1e9).toFixed(1)).join(', ')} GFLOP/s`,
+  );
+
+  // (c) tfjs, last: it is slow.
+  start = performance.now();
+  const tfjs = await tfjsMlpStepSeconds(train, {
+    hidden: HIDDEN,
+    batch: BATCH,
+    learningRate: 1e-3,
+    warmupSteps: TFJS_WARMUP_STEPS,
+    timedSteps: TFJS_TIMED_STEPS,
+    threads,
+  });
+  const tfjsEpoch = tfjs.stepSeconds * mlp.steps;
+  log(
+    `(c) tfjs (${tfjs.backend}, ${tfjs.threads} thread(s), simd ${tfjs.simd}): ${(tfjs.stepSeconds * 1000).toFixed(0)} ms/step, ` +
+      `${tfjsEpoch.toFixed(1)} s/epoch (scaled); loss ${tfjs.firstLoss.toFixed(3)} → ${tfjs.lastLoss.toFixed(3)}`,
+  );
+
+  return {
+    mlp_epoch_s: sig(mlpEpoch),
+    lr_epoch_s: sig(lrEpoch),
+    tfjs_mlp_epoch_s: sig(tfjsEpoch),
+    mlp_gflops: sig(mlpGflops),
+    ort_matmul_gflops: sig(matmulGflops),
+    speedup_vs_tfjs: sig(tfjsEpoch / mlpEpoch),
+    fraction_of_matmul: sig(mlpGflops / matmulGflops),
+    mlp_train_accuracy: sig(mlp.trainAccuracy),
+    mlp_test_accuracy: sig(mlp.testAccuracy),
+    lr_train_accuracy: sig(lr.trainAccuracy),
+    lr_test_accuracy: sig(lr.testAccuracy),
+    reachable_accuracy: 1,
+    epochs: EPOCHS,
+    steps_per_epoch: mlp.steps,
+    mlp_step_gflop: sig(stepFlops / 1e9),
+    tfjs_epoch_scaled_from_steps: TFJS_TIMED_STEPS,
+    tfjs_backend: tfjs.simd ? `${tfjs.backend} (simd)` : tfjs.backend,
+    tfjs_threads: tfjs.threads,
+    ort_threads: threads,
+    rows: ROWS,
+    test_rows: TEST_ROWS,
+    features: FEATURES,
+    batch_size: BATCH,
+  };
+}
