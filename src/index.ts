@@ -165,6 +165,7 @@ export {
   PipelineModel,
   PipelineStage,
   ProbabilisticClassificationModel,
+  ProbabilisticClassifier,
   REGRESSION_METRICS,
   RegressionEvaluator,
   type RegressionMetricName,

@@ -21,6 +21,7 @@ export {
   MultilayerPerceptronClassifier,
   type MultilayerPerceptronSummary,
   ProbabilisticClassificationModel,
+  ProbabilisticClassifier,
 } from './classification/index.js';
 export { Estimator } from './Estimator.js';
 export {

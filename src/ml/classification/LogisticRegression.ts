@@ -1,25 +1,14 @@
 import { ParamError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import type { StructType } from '../../types/DataType.js';
-import { DataTypes } from '../../types/DataType.js';
-import { Estimator } from '../Estimator.js';
-import type { Param } from '../Param.js';
 import type { StageOptions } from '../Params.js';
 import { registerStage } from '../persistence.js';
-import { appendColumn } from '../schemaUtils.js';
-import {
-  type HasFeaturesCol,
-  type HasLabelCol,
-  type HasPredictionCol,
-  type HasProbabilityCol,
-  type HasRawPredictionCol,
-  SharedParams,
-} from '../sharedParams.js';
+import { SharedParams } from '../sharedParams.js';
 import { TypeConverters } from '../TypeConverters.js';
-import { fitProgress, showProgressSpec } from './classifierParams.js';
+import { fitProgress } from './classifierParams.js';
 import { LogisticRegressionModel, thresholdSpec } from './LogisticRegressionModel.js';
 import { trainLogistic } from './logisticTraining.js';
-import { thresholdsSpec } from './ProbabilisticClassificationModel.js';
+import { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 import { checkTrainingSchema, readTrainingData } from './trainingData.js';
 
 /**
@@ -41,15 +30,7 @@ import { checkTrainingSchema, readTrainingData } from './trainingData.js';
  * const scored = await model.transform(test); // + rawPrediction, probability, prediction
  * ```
  */
-export class LogisticRegression
-  extends Estimator<LogisticRegressionModel>
-  implements HasFeaturesCol, HasLabelCol, HasPredictionCol, HasProbabilityCol, HasRawPredictionCol
-{
-  readonly featuresCol = this.declareParam(SharedParams.featuresCol);
-  readonly labelCol = this.declareParam(SharedParams.labelCol);
-  readonly predictionCol = this.declareParam(SharedParams.predictionCol);
-  readonly probabilityCol = this.declareParam(SharedParams.probabilityCol);
-  readonly rawPredictionCol = this.declareParam(SharedParams.rawPredictionCol);
+export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressionModel> {
   readonly weightCol = this.declareParam(SharedParams.weightCol);
   readonly maxIter = this.declareParam({ ...SharedParams.maxIter, default: 100 });
   readonly regParam = this.declareParam({ ...SharedParams.regParam, default: 0 });
@@ -58,50 +39,18 @@ export class LogisticRegression
   readonly fitIntercept = this.declareParam(SharedParams.fitIntercept);
   readonly standardization = this.declareParam(SharedParams.standardization);
   readonly threshold = this.declareParam(thresholdSpec);
-  readonly thresholds: Param<readonly number[]> = this.declareParam(thresholdsSpec);
   readonly family = this.declareParam({
     name: 'family',
     doc: 'the name of family which is a description of the label distribution to be used in the model. Supported options: auto, binomial, multinomial.',
     converter: TypeConverters.toOneOf(['auto', 'binomial', 'multinomial'] as const),
     default: 'auto' as const,
   });
-  readonly showProgress = this.declareParam(showProgressSpec);
 
   constructor(options: StageOptions<LogisticRegression> = {}) {
     super(options);
     this.applyOptions(options);
   }
 
-  getFeaturesCol(): string {
-    return this.getOrDefault(this.featuresCol);
-  }
-  setFeaturesCol(value: string): this {
-    return this.set(this.featuresCol, value);
-  }
-  getLabelCol(): string {
-    return this.getOrDefault(this.labelCol);
-  }
-  setLabelCol(value: string): this {
-    return this.set(this.labelCol, value);
-  }
-  getPredictionCol(): string {
-    return this.getOrDefault(this.predictionCol);
-  }
-  setPredictionCol(value: string): this {
-    return this.set(this.predictionCol, value);
-  }
-  getProbabilityCol(): string {
-    return this.getOrDefault(this.probabilityCol);
-  }
-  setProbabilityCol(value: string): this {
-    return this.set(this.probabilityCol, value);
-  }
-  getRawPredictionCol(): string {
-    return this.getOrDefault(this.rawPredictionCol);
-  }
-  setRawPredictionCol(value: string): this {
-    return this.set(this.rawPredictionCol, value);
-  }
   /** The row-weight column; unset or `''`: every row weighs 1. */
   getWeightCol(): string {
     return this.isDefined(this.weightCol) ? this.getOrDefault(this.weightCol) : '';
@@ -165,20 +114,10 @@ export class LogisticRegression
     this.clear(this.thresholds);
     return this.set(this.threshold, value);
   }
-  getThresholds(): readonly number[] | undefined {
-    return this.isDefined(this.thresholds) ? this.getOrDefault(this.thresholds) : undefined;
-  }
   /** Sets per-class thresholds, and clears `threshold`. */
-  setThresholds(value: readonly number[]): this {
+  override setThresholds(value: readonly number[]): this {
     this.clear(this.threshold);
-    return this.set(this.thresholds, value);
-  }
-  /** Whether fit draws a progress bar (on a terminal only). */
-  getShowProgress(): boolean {
-    return this.getOrDefault(this.showProgress);
-  }
-  setShowProgress(value: boolean): this {
-    return this.set(this.showProgress, value);
+    return super.setThresholds(value);
   }
 
   transformSchema(schema: StructType): StructType {
@@ -199,13 +138,9 @@ export class LogisticRegression
         );
       }
     }
-    let out = schema;
-    for (const name of [this.getRawPredictionCol(), this.getProbabilityCol()]) {
-      if (name) out = appendColumn(out, name, DataTypes.vector(2), this.uid);
-    }
-    if (this.getPredictionCol()) out = appendColumn(out, this.getPredictionCol(), DataTypes.double, this.uid);
     void features;
-    return out;
+    // The number of classes is known after the fit: the schema says binary (or the thresholds' count).
+    return this.appendOutputColumns(schema, this.getThresholds()?.length ?? 2);
   }
 
   protected async _fit(df: DataFrame): Promise<LogisticRegressionModel> {

@@ -1,29 +1,19 @@
 import { ParamError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { DataTypes, type StructType } from '../../types/DataType.js';
-import { Estimator } from '../Estimator.js';
-import type { Param } from '../Param.js';
+import type { StructType } from '../../types/DataType.js';
 import type { StageOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
 import { registerStage } from '../persistence.js';
-import { appendColumn } from '../schemaUtils.js';
-import {
-  type HasFeaturesCol,
-  type HasLabelCol,
-  type HasPredictionCol,
-  type HasProbabilityCol,
-  type HasRawPredictionCol,
-  SharedParams,
-} from '../sharedParams.js';
+import { SharedParams } from '../sharedParams.js';
 import { TypeConverters } from '../TypeConverters.js';
-import { fitProgress, showProgressSpec } from './classifierParams.js';
+import { fitProgress } from './classifierParams.js';
 import {
   hiddenActivationSpec,
   layersSpec,
   MultilayerPerceptronClassificationModel,
 } from './MultilayerPerceptronClassificationModel.js';
 import { mlpWeightCount, trainMlp } from './mlpTraining.js';
-import { thresholdsSpec } from './ProbabilisticClassificationModel.js';
+import { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 import { checkTrainingSchema, readTrainingData } from './trainingData.js';
 
 /**
@@ -43,16 +33,7 @@ import { checkTrainingSchema, readTrainingData } from './trainingData.js';
  * const scored = await model.transform(test);
  * ```
  */
-export class MultilayerPerceptronClassifier
-  extends Estimator<MultilayerPerceptronClassificationModel>
-  implements HasFeaturesCol, HasLabelCol, HasPredictionCol, HasProbabilityCol, HasRawPredictionCol
-{
-  readonly featuresCol = this.declareParam(SharedParams.featuresCol);
-  readonly labelCol = this.declareParam(SharedParams.labelCol);
-  readonly predictionCol = this.declareParam(SharedParams.predictionCol);
-  readonly probabilityCol = this.declareParam(SharedParams.probabilityCol);
-  readonly rawPredictionCol = this.declareParam(SharedParams.rawPredictionCol);
-  readonly thresholds: Param<readonly number[]> = this.declareParam(thresholdsSpec);
+export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<MultilayerPerceptronClassificationModel> {
   readonly layers = this.declareParam(layersSpec);
   readonly blockSize = this.declareParam({ ...SharedParams.blockSize, default: 128 });
   readonly solver = this.declareParam({
@@ -78,49 +59,12 @@ export class MultilayerPerceptronClassifier
     validator: ParamValidators.inRange(0, 1, true, false),
     default: 0,
   });
-  readonly showProgress = this.declareParam(showProgressSpec);
 
   constructor(options: StageOptions<MultilayerPerceptronClassifier> = {}) {
     super(options);
     this.applyOptions(options);
   }
 
-  getFeaturesCol(): string {
-    return this.getOrDefault(this.featuresCol);
-  }
-  setFeaturesCol(value: string): this {
-    return this.set(this.featuresCol, value);
-  }
-  getLabelCol(): string {
-    return this.getOrDefault(this.labelCol);
-  }
-  setLabelCol(value: string): this {
-    return this.set(this.labelCol, value);
-  }
-  getPredictionCol(): string {
-    return this.getOrDefault(this.predictionCol);
-  }
-  setPredictionCol(value: string): this {
-    return this.set(this.predictionCol, value);
-  }
-  getProbabilityCol(): string {
-    return this.getOrDefault(this.probabilityCol);
-  }
-  setProbabilityCol(value: string): this {
-    return this.set(this.probabilityCol, value);
-  }
-  getRawPredictionCol(): string {
-    return this.getOrDefault(this.rawPredictionCol);
-  }
-  setRawPredictionCol(value: string): this {
-    return this.set(this.rawPredictionCol, value);
-  }
-  getThresholds(): readonly number[] | undefined {
-    return this.isDefined(this.thresholds) ? this.getOrDefault(this.thresholds) : undefined;
-  }
-  setThresholds(value: readonly number[]): this {
-    return this.set(this.thresholds, value);
-  }
   /** The layer sizes, input first; required. */
   getLayers(): readonly number[] {
     if (!this.isDefined(this.layers)) {
@@ -189,12 +133,6 @@ export class MultilayerPerceptronClassifier
   setDropout(value: number): this {
     return this.set(this.dropout, value);
   }
-  getShowProgress(): boolean {
-    return this.getOrDefault(this.showProgress);
-  }
-  setShowProgress(value: boolean): this {
-    return this.set(this.showProgress, value);
-  }
 
   transformSchema(schema: StructType): StructType {
     const layers = this.getLayers();
@@ -234,12 +172,7 @@ export class MultilayerPerceptronClassifier
         { stage: this.uid, param: 'thresholds' },
       );
     }
-    let out = schema;
-    const vector = DataTypes.vector(classes);
-    if (this.getRawPredictionCol()) out = appendColumn(out, this.getRawPredictionCol(), vector, this.uid);
-    if (this.getProbabilityCol()) out = appendColumn(out, this.getProbabilityCol(), vector, this.uid);
-    if (this.getPredictionCol()) out = appendColumn(out, this.getPredictionCol(), DataTypes.double, this.uid);
-    return out;
+    return this.appendOutputColumns(schema, classes);
   }
 
   protected async _fit(df: DataFrame): Promise<MultilayerPerceptronClassificationModel> {

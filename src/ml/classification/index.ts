@@ -26,4 +26,5 @@ export {
 } from './MultilayerPerceptronClassificationModel.js';
 export { MultilayerPerceptronClassifier } from './MultilayerPerceptronClassifier.js';
 export { ProbabilisticClassificationModel } from './ProbabilisticClassificationModel.js';
+export { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 export { readTrainingData, type TrainingColumns, type TrainingData } from './trainingData.js';
