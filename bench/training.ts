@@ -7,7 +7,15 @@
  * (d) a bare ONNX Runtime MatMul of the MLP's dominant shape, `[256 × 2048]·[2048 × 256]`, on the same threads:
  *     the throughput a step's matrix products could reach.
  * The labels come from a seeded linear teacher with a margin, so accuracy 1 is reachable (see `training/data.ts`);
- * the accuracy reached on the training rows and on held-out rows is printed. Goals: speedup_vs_tfjs ≥ 50 and fraction_of_matmul (mlp_gflops / ort_matmul_gflops) ≥ 0.8.
+ * the accuracy reached on the training rows and on held-out rows is printed. Goals: speedup_vs_tfjs ≥ 50 and
+ * fraction_of_matmul (mlp_gflops / ort_matmul_gflops) ≥ 0.8.
+ *
+ * Keys: `mlp_epoch_s`, `lr_epoch_s` (medians over the epochs), `tfjs_mlp_epoch_s` (the median tfjs step times
+ * `steps_per_epoch`; `tfjs_epoch_scaled_from_steps` says how many steps were timed), `mlp_gflops` (the FLOPs a step
+ * needs, {@link mlpStepFlops}, times the steps of an epoch, over `mlp_epoch_s`), `ort_matmul_gflops` (median of the
+ * MatMul's repeats), `speedup_vs_tfjs`, `fraction_of_matmul`, accuracies, thread counts, and `other_cpu_load`: the
+ * share of the machine's cores that other processes used while (a) and (d) ran (Linux only), to judge a run taken
+ * on a shared machine.
  */
 
 import { availableParallelism } from 'node:os';
@@ -17,7 +25,7 @@ import { sampleTask, teacherTask } from './training/data.js';
 import { lrEpochSeconds, trainEpochs } from './training/engine.js';
 import { ortMatMul } from './training/matmul.js';
 import { tfjsMlpStepSeconds } from './training/tfjs.js';
-import { median, sig } from './training/timing.js';
+import { median, otherLoad, sig } from './training/timing.js';
 
 const ROWS = 20_000;
 const TEST_ROWS = 2_000;
@@ -56,7 +64,7 @@ export function mlpStepFlops(batch: number, layers: readonly number[]): number {
 
 export async function trainingBench(): Promise<Record<string, unknown>> {
   const threads = availableParallelism();
-  let start = performance.now();
+  const start = performance.now();
   const task = teacherTask({
     latent: LATENT,
     features: FEATURES,
@@ -75,6 +83,7 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
   // weighs on both alike.
   const matmul = await ortMatMul({ m: BATCH, k: FEATURES, n: HIDDEN, threads });
   const matmulRuns: number[] = [];
+  const load = otherLoad(threads);
 
   // (a) the MLP with the engine.
   const mlpModel = new Sequential([
@@ -92,6 +101,7 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     },
   });
   matmulRuns.push(await matmul.time(MATMUL_RUNS));
+  const otherCpu = load();
   await matmul.close();
   const mlpEpoch = median(mlp.epochSeconds);
   const stepFlops = mlpStepFlops(BATCH, [FEATURES, HIDDEN, CLASSES]);
@@ -118,7 +128,6 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
   );
 
   // (c) tfjs, last: it is slow.
-  start = performance.now();
   const tfjs = await tfjsMlpStepSeconds(train, {
     hidden: HIDDEN,
     batch: BATCH,
@@ -150,11 +159,13 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     reachable_accuracy: 1,
     epochs: EPOCHS,
     steps_per_epoch: mlp.steps,
+    rows_per_epoch: mlp.steps * BATCH,
     mlp_step_gflop: sig(stepFlops / 1e9),
     tfjs_epoch_scaled_from_steps: TFJS_TIMED_STEPS,
     tfjs_backend: tfjs.simd ? `${tfjs.backend} (simd)` : tfjs.backend,
     tfjs_threads: tfjs.threads,
     ort_threads: threads,
+    ...(otherCpu === undefined ? {} : { other_cpu_load: sig(otherCpu, 2) }),
     rows: ROWS,
     test_rows: TEST_ROWS,
     features: FEATURES,

@@ -1,8 +1,9 @@
 /**
  * The baseline: the same network trained by TensorFlow.js on its WebAssembly backend (XNNPACK, SIMD). The wasm
  * binaries are loaded from the installed package's `dist/` folder, so nothing is downloaded. tfjs-backend-wasm
- * turns its multi-threaded build off under Node.js (it reports no thread support there), so it runs on one
- * thread; the thread count it reports is returned.
+ * turns its multi-threaded build off under Node.js (it reports no thread support there; forcing the flag fails, as
+ * Node's workers cannot start from the `blob:` URL its threads are loaded from), so it runs on one thread: the
+ * threads available to it. The thread count it reports is returned.
  *
  * tfjs takes about half a second a step, so it is timed on a fixed number of steps after warm-up steps, and the
  * median step is scaled to an epoch by the caller.

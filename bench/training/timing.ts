@@ -1,4 +1,6 @@
-/** Small helpers for timings taken on a shared machine: medians, not means. */
+/** Small helpers for timings taken on a shared machine: medians, not means, and how busy the machine was. */
+
+import { readFileSync } from 'node:fs';
 
 /** The median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {
@@ -11,4 +13,38 @@ export function median(values: readonly number[]): number {
 /** Rounds to `digits` significant digits, for printing. */
 export function sig(x: number, digits = 4): number {
   return Number(x.toPrecision(digits));
+}
+
+/**
+ * Starts measuring how busy the rest of the machine is (Linux: `/proc/stat` less this process's own CPU time);
+ * the function returned gives the mean fraction of all cores that other processes used since, or `undefined`
+ * where `/proc/stat` cannot be read.
+ */
+export function otherLoad(cores: number): () => number | undefined {
+  const start = { stat: procBusyMs(), own: process.cpuUsage(), wall: performance.now() };
+  return () => {
+    const busy = procBusyMs();
+    if (busy === undefined || start.stat === undefined) return undefined;
+    const own = process.cpuUsage(start.own);
+    const wall = performance.now() - start.wall;
+    const other = busy - start.stat - (own.user + own.system) / 1000;
+    return Math.min(1, Math.max(0, other / (wall * cores)));
+  };
+}
+
+/** Busy CPU milliseconds of the whole machine since boot (`/proc/stat` counts in 1/100 s). */
+function procBusyMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]
+      ?.trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    if (fields === undefined || fields.length < 8) return undefined;
+    const [user, nice, system, , , irq, softirq, steal] = fields as [number, ...number[]];
+    return (user + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10;
+  } catch {
+    return undefined;
+  }
 }
