@@ -112,13 +112,22 @@ export async function compileTraining(model: Sequential, options: TrainingOption
     options.optimizer,
     params.map((p, i) => ({ name: p.name, grad: grads[i] as string, shape: p.shape })),
   );
+  // Step outputs are the update nodes' own values: renaming them through Identity nodes would copy every weight
+  // and optimizer-state tensor once more per step. A value output twice, or a graph input, still gets one.
+  const inputs = new Set([...specs.map((p) => p.name), ...stateSpecs.map((p) => p.name), 'x', 'y']);
+  const outputOnce = (value: string, shape: readonly number[], name: string) => {
+    const rename = inputs.has(value);
+    inputs.add(value);
+    return g.output(value, 'float32', shape, rename ? name : undefined);
+  };
   const lossOut = g.output(loss.name, 'float32', [], 'loss');
+  inputs.add(lossOut);
   const weightOuts = upd.weights.map((w, i) =>
-    g.output(w, 'float32', params[i]?.shape ?? [], `${specs[i]?.name}_new`),
+    outputOnce(w, params[i]?.shape ?? [], `${specs[i]?.name}_new`),
   );
-  const stateOuts = upd.state.map((s) => g.output(s.output, 'float32', s.shape, `${s.input}_new`));
+  const stateOuts = upd.state.map((s) => outputOnce(s.output, s.shape, `${s.input}_new`));
   const layerStateOuts = layerStateNew.map((v, i) =>
-    g.output(v, 'float32', stateSpecs[i]?.shape ?? [], `${stateSpecs[i]?.name}_new`),
+    outputOnce(v, stateSpecs[i]?.shape ?? [], `${stateSpecs[i]?.name}_new`),
   );
 
   const sessionOptions: ort.InferenceSession.SessionOptions =
