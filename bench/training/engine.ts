@@ -7,6 +7,7 @@ import { Dense, Sequential } from '../../src/nn/layers.js';
 import { adam, type OptimizerSpec } from '../../src/nn/optimizers.js';
 import { compileTraining } from '../../src/nn/Trainer.js';
 import type { Dataset } from './data.js';
+import { collectGarbage } from './timing.js';
 
 /** What {@link trainEpochs} measured. */
 export interface EpochRun {
@@ -31,7 +32,10 @@ export interface EpochOptions {
   readonly beforeEpoch?: () => Promise<void>;
 }
 
-/** Trains `model` with the engine for whole epochs over `train`; times each epoch (steps only). */
+/**
+ * Trains `model` with the engine for whole epochs over `train`; times each epoch: its steps and the collection of
+ * the garbage they left (see {@link collectGarbage}).
+ */
 export async function trainEpochs(
   model: Sequential,
   train: Dataset,
@@ -62,6 +66,7 @@ export async function trainEpochs(
           train.y.subarray(r, r + o.batch),
         );
       }
+      collectGarbage(); // the epoch's own garbage, charged to it
       epochSeconds.push((performance.now() - start) / 1000);
       lastLoss = total / steps;
     }
