@@ -11,6 +11,7 @@ import type { OptimizerSpec } from '../../src/nn/optimizers.js';
 import { compileTraining } from '../../src/nn/Trainer.js';
 import { DataTypes } from '../../src/types/DataType.js';
 import type { Dataset } from './data.js';
+import { collectGarbage } from './timing.js';
 
 /** What {@link trainEpochs} measured. */
 export interface EpochRun {
@@ -35,7 +36,10 @@ export interface EpochOptions {
   readonly beforeEpoch?: () => Promise<void>;
 }
 
-/** Trains `model` with the engine for whole epochs over `train`; times each epoch (steps only). */
+/**
+ * Trains `model` with the engine for whole epochs over `train`; times each epoch: its steps and the collection of
+ * the garbage they left (see {@link collectGarbage}).
+ */
 export async function trainEpochs(
   model: Sequential,
   train: Dataset,
@@ -66,6 +70,7 @@ export async function trainEpochs(
           train.y.subarray(r, r + o.batch),
         );
       }
+      collectGarbage(); // the epoch's own garbage, charged to it
       epochSeconds.push((performance.now() - start) / 1000);
       lastLoss = total / steps;
     }

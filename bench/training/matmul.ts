@@ -6,10 +6,11 @@
 
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../src/nn/graph.js';
+import { collectGarbage } from './timing.js';
 
 /** A ready MatMul session; {@link OrtMatMul.time} times a repeat of runs. */
 export interface OrtMatMul {
-  /** Runs the MatMul `runs` times; returns the seconds per run. */
+  /** Collects garbage left by earlier work, then runs the MatMul `runs` times; returns the seconds per run. */
   time(runs: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -38,6 +39,7 @@ export async function ortMatMul(o: {
   for (let i = 0; i < 10; i++) await session.run(feeds);
   return {
     async time(runs: number): Promise<number> {
+      collectGarbage();
       const start = performance.now();
       for (let i = 0; i < runs; i++) await session.run(feeds);
       return (performance.now() - start) / 1000 / runs;

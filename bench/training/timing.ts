@@ -1,6 +1,8 @@
 /** Small helpers for timings taken on a shared machine: medians, not means, and how busy the machine was. */
 
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {
@@ -47,4 +49,20 @@ function procBusyMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection now. A training step leaves megabytes of output buffers behind; collecting them
+ * at a chosen point charges that work to whatever made the garbage (an epoch is timed up to and including its
+ * collection) instead of to the next timing (the bare MatMul, which would otherwise share the cores with V8's
+ * collector and look slower than it is).
+ */
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
