@@ -6,7 +6,7 @@ import { registerStage } from '../persistence.js';
 import { SharedParams } from '../sharedParams.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { fitProgress } from './classifierParams.js';
-import { LogisticRegressionModel, thresholdSpec } from './LogisticRegressionModel.js';
+import { binaryThreshold, LogisticRegressionModel, thresholdSpec } from './LogisticRegressionModel.js';
 import { trainLogistic } from './logisticTraining.js';
 import { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 import { checkTrainingSchema, readTrainingData } from './trainingData.js';
@@ -102,12 +102,7 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
   }
   /** The binary threshold in effect (from `thresholds` when they are set, as Spark ML). */
   getThreshold(): number {
-    const ts = this.isDefined(this.thresholds) ? this.getOrDefault(this.thresholds) : undefined;
-    if (ts !== undefined && ts.length === 2) {
-      const [t0 = 0, t1 = 0] = ts;
-      return t1 === 0 ? 1 : 1 / (1 + t0 / t1);
-    }
-    return this.getOrDefault(this.threshold);
+    return binaryThreshold(this.getThresholds(), this.getOrDefault(this.threshold));
   }
   /** Sets the binary threshold, and clears `thresholds`. */
   setThreshold(value: number): this {
@@ -121,7 +116,7 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
   }
 
   transformSchema(schema: StructType): StructType {
-    const features = checkTrainingSchema(schema, {
+    checkTrainingSchema(schema, {
       featuresCol: this.getFeaturesCol(),
       labelCol: this.getLabelCol(),
       weightCol: this.getWeightCol(),
@@ -138,7 +133,6 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
         );
       }
     }
-    void features;
     // The number of classes is known after the fit: the schema says binary (or the thresholds' count).
     return this.appendOutputColumns(schema, this.getThresholds()?.length ?? 2);
   }

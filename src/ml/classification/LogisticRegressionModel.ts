@@ -17,6 +17,18 @@ export const thresholdSpec = {
   default: 0.5,
 };
 
+/**
+ * The binary threshold Spark ML's logistic regression uses: from two `thresholds` `[t0, t1]` it is
+ * `1 / (1 + t0/t1)` (1 when `t1` is 0), else `threshold`.
+ */
+export function binaryThreshold(thresholds: readonly number[] | undefined, threshold: number): number {
+  if (thresholds !== undefined && thresholds.length === 2) {
+    const [t0 = 0, t1 = 0] = thresholds;
+    return t1 === 0 ? 1 : 1 / (1 + t0 / t1);
+  }
+  return threshold;
+}
+
 /** What a logistic regression's fit recorded (Spark ML's `LogisticRegressionTrainingSummary`, in part). */
 export interface LogisticRegressionSummary {
   /** The objective (mean loss plus penalty) at the start and after each iteration. */
@@ -159,12 +171,7 @@ export class LogisticRegressionModel extends ProbabilisticClassificationModel im
 
   /** The binary threshold in effect (from `thresholds` when they are set). */
   getThreshold(): number {
-    const ts = this.getThresholds();
-    if (ts !== undefined && ts.length === 2) {
-      const [t0 = 0, t1 = 0] = ts;
-      return t1 === 0 ? 1 : 1 / (1 + t0 / t1);
-    }
-    return this.getOrDefault(this.threshold);
+    return binaryThreshold(this.getThresholds(), this.getOrDefault(this.threshold));
   }
   /** Sets the binary threshold, and clears `thresholds`. */
   setThreshold(value: number): this {

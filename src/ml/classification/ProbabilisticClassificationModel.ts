@@ -117,14 +117,13 @@ export abstract class ProbabilisticClassificationModel
   }
 
   transformSchema(schema: StructType): StructType {
-    const type = checkColumnType(
+    checkColumnType(
       schema,
       this.getFeaturesCol(),
       (t) => t.kind === 'vector' && t.size === this.numFeatures,
       `vector<${this.numFeatures}>`,
       this.uid,
     );
-    void type;
     this.checkThresholds();
     let out = schema;
     const vector = DataTypes.vector(this.numClasses);
