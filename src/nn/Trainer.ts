@@ -13,7 +13,14 @@ import { ParamError, SchemaError } from '../errors.js';
 import { Tape, type Value } from './autodiff.js';
 import { GraphBuilder } from './graph.js';
 import { initParams, type ParamSpec, type Sequential, type StateSpec } from './layers.js';
-import { emitUpdate, type OptimizerSpec, type StateTensor } from './optimizers.js';
+import {
+  emitUpdate,
+  type OptimizerSpec,
+  type OptimizerStateSpec,
+  optimizerState,
+  stepScalarNames,
+  stepScalarValues,
+} from './optimizers.js';
 
 /**
  * Losses: softmax cross-entropy on class indices; binary cross-entropy on 0/1 float targets, one per output unit
@@ -35,6 +42,14 @@ export interface TrainingOptions {
   readonly threads?: number;
   /** Starting weights, one array per parameter in the order of `model.params` (default: seeded initialization). */
   readonly initialWeights?: readonly Float32Array[];
+  /**
+   * Training steps chained in one ONNX Runtime run by {@link Trainer.steps} (default 1). Each run hands the weights
+   * and optimizer state back to JavaScript once, so chaining `k` steps divides that cost by `k`: with a 2048×256
+   * layer, about a third of an Adam step. A second graph of `k` steps is compiled beside the one-step graph;
+   * compiling takes longer and the graph holds `k` batches of activations. Without dropout the result is the same
+   * as `k` calls of {@link Trainer.step}.
+   */
+  readonly stepsPerRun?: number;
 }
 
 /** Labels: class indices for cross-entropy, or `batch × outputs` floats for binary cross-entropy and MSE. */
@@ -84,81 +99,164 @@ export async function compileTraining(model: Sequential, options: TrainingOption
       );
     }
   });
-  const logits = options.loss !== 'mse';
-
-  // The training-step graph.
-  const g = new GraphBuilder('train_step');
-  const tape = new Tape(g, 'float32');
-  const x = tape.leaf(g.input('x', 'float32', [batch, ...inputShape]), [batch, ...inputShape], false);
-  const yShape = [batch, ...outShape];
-  const y = tape.leaf(g.input('y', 'float32', yShape), yShape, false);
-  const params = specs.map((p) => tape.leaf(g.input(p.name, 'float32', p.shape), p.shape, true));
-  const layerState = stateSpecs.map((s) => tape.leaf(g.input(s.name, 'float32', s.shape), s.shape, false));
-  const { output: out, state: layerStateNew } = model.apply(tape, x, params, {
-    logits,
-    training: true,
-    state: layerState,
-    seed: options.seed ?? 0,
-  });
-  const loss =
-    options.loss === 'crossEntropy'
-      ? tape.softmaxCrossEntropy(out, y)
-      : options.loss === 'binaryCrossEntropy'
-        ? tape.sigmoidBinaryCrossEntropy(out, y)
-        : tape.mse(out, y);
-  const grads = tape.backward(loss, params);
-  const upd = emitUpdate(
-    tape,
-    options.optimizer,
-    params.map((p, i) => ({ name: p.name, grad: grads[i] as string, shape: p.shape })),
-  );
-  // Step outputs are the update nodes' own values: renaming them through Identity nodes would copy every weight
-  // and optimizer-state tensor once more per step. A value output twice, or a graph input, still gets one.
-  const inputs = new Set([...specs.map((p) => p.name), ...stateSpecs.map((p) => p.name), 'x', 'y']);
-  const outputOnce = (value: string, shape: readonly number[], name: string) => {
-    const rename = inputs.has(value);
-    inputs.add(value);
-    return g.output(value, 'float32', shape, rename ? name : undefined);
-  };
-  const lossOut = g.output(loss.name, 'float32', [], 'loss');
-  inputs.add(lossOut);
-  const weightOuts = upd.weights.map((w, i) =>
-    outputOnce(w, params[i]?.shape ?? [], `${specs[i]?.name}_new`),
-  );
-  const stateOuts = upd.state.map((s) => outputOnce(s.output, s.shape, `${s.input}_new`));
-  const layerStateOuts = layerStateNew.map((v, i) =>
-    outputOnce(v, stateSpecs[i]?.shape ?? [], `${stateSpecs[i]?.name}_new`),
-  );
-
+  const stepsPerRun = options.stepsPerRun ?? 1;
+  if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) {
+    throw new ParamError('INVALID_PARAM', `stepsPerRun must be a positive integer; got ${stepsPerRun}.`, {
+      param: 'stepsPerRun',
+      value: String(stepsPerRun),
+    });
+  }
+  const optState = optimizerState(options.optimizer, specs);
+  const parts = { model, options, inputShape, outShape, specs, optState, stateSpecs };
   const sessionOptions: ort.InferenceSession.SessionOptions =
     options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
-  const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions);
+  const compile = async (steps: number): Promise<StepRunner> => {
+    const graph = stepGraph(parts, steps);
+    return { ...graph, steps, session: await ort.InferenceSession.create(graph.bytes, sessionOptions) };
+  };
+  const single = await compile(1);
+  const chained = stepsPerRun > 1 ? await compile(stepsPerRun) : undefined;
   const predictor = await ort.InferenceSession.create(
     forwardGraph(model, inputShape, specs, stateSpecs, undefined, options.loss).toBytes(),
     sessionOptions,
   );
+  const zeros = (s: { shape: readonly number[]; initial: number }) =>
+    new ort.Tensor('float32', new Float32Array(size(s.shape)).fill(s.initial), s.shape);
   return new Trainer({
     model,
     options,
     inputShape,
     outShape,
     specs,
-    session,
+    single,
+    chained,
     predictor,
     weights: init.map((d, i) => new ort.Tensor('float32', d, specs[i]?.shape ?? [])),
-    state: upd.state.map(
-      (s) => new ort.Tensor('float32', new Float32Array(size(s.shape)).fill(s.initial), s.shape),
-    ),
-    stateSpecs: upd.state,
-    lossOut,
+    state: optState.map(zeros),
+    layerStateSpecs: stateSpecs,
+    layerState: stateSpecs.map(zeros),
+  });
+}
+
+/** What {@link stepGraph} builds from. */
+interface StepGraphParts {
+  readonly model: Sequential;
+  readonly options: TrainingOptions;
+  readonly inputShape: readonly number[];
+  readonly outShape: readonly number[];
+  readonly specs: readonly ParamSpec[];
+  readonly optState: readonly OptimizerStateSpec[];
+  readonly stateSpecs: readonly StateSpec[];
+}
+
+/** A training graph's value names: inputs in feed order, outputs in the order of the state they replace. */
+interface StepGraph {
+  readonly bytes: Uint8Array;
+  readonly xs: readonly string[];
+  readonly ys: readonly string[];
+  /** Per step, the optimizer's step scalars (see `stepScalarNames`). */
+  readonly scalarIns: readonly (readonly string[])[];
+  readonly weightIns: readonly string[];
+  readonly stateIns: readonly string[];
+  readonly layerStateIns: readonly string[];
+  readonly losses: string;
+  readonly weightOuts: readonly string[];
+  readonly stateOuts: readonly string[];
+  readonly layerStateOuts: readonly string[];
+}
+
+/** A compiled training graph of `steps` chained steps. */
+interface StepRunner extends StepGraph {
+  readonly steps: number;
+  readonly session: ort.InferenceSession;
+}
+
+/**
+ * The training graph of `steps` steps chained: step k takes batch `x_k`/`y_k` and the weights and state step k − 1
+ * computed, inside the graph; out come every step's loss (`losses`, `[steps]`) and the last step's weights and state.
+ */
+function stepGraph(p: StepGraphParts, steps: number): StepGraph {
+  const { model, options, inputShape, outShape, specs } = p;
+  const batch = options.batchSize;
+  const g = new GraphBuilder(steps === 1 ? 'train_step' : `train_${steps}_steps`);
+  const tape = new Tape(g, 'float32');
+  const xShape = [batch, ...inputShape];
+  const yShape = [batch, ...outShape];
+  const xs: string[] = [];
+  const ys: string[] = [];
+  const scalarIns: string[][] = [];
+  const weightIns = specs.map((s) => g.input(s.name, 'float32', s.shape));
+  const stateIns = p.optState.map((s) => g.input(s.name, 'float32', s.shape));
+  const layerStateIns = p.stateSpecs.map((s) => g.input(s.name, 'float32', s.shape));
+  let weights: readonly string[] = weightIns;
+  let state: readonly string[] = stateIns;
+  let layerState: readonly string[] = layerStateIns;
+  const losses: string[] = [];
+  for (let k = 0; k < steps; k++) {
+    xs.push(g.input(`x_${k}`, 'float32', xShape));
+    ys.push(g.input(`y_${k}`, 'float32', yShape));
+    scalarIns.push(stepScalarNames(options.optimizer).map((n) => g.input(`${n}_${k}`, 'float32', [])));
+    const x = tape.leaf(xs[k] as string, xShape, false);
+    const y = tape.leaf(ys[k] as string, yShape, false);
+    const params = weights.map((w, i) => tape.leaf(w, specs[i]?.shape ?? [], true));
+    const applied = model.apply(tape, x, params, {
+      logits: options.loss !== 'mse',
+      training: true,
+      state: layerState.map((v, i) => tape.leaf(v, p.stateSpecs[i]?.shape ?? [], false)),
+      seed: options.seed ?? 0,
+      stepInRun: k,
+    });
+    const loss =
+      options.loss === 'crossEntropy'
+        ? tape.softmaxCrossEntropy(applied.output, y)
+        : options.loss === 'binaryCrossEntropy'
+          ? tape.sigmoidBinaryCrossEntropy(applied.output, y)
+          : tape.mse(applied.output, y);
+    const grads = tape.backward(loss, params);
+    const updated = emitUpdate(
+      tape,
+      options.optimizer,
+      params.map((w, i) => ({ name: w.name, grad: grads[i] as string, shape: w.shape })),
+      state,
+      scalarIns[k] ?? [],
+    );
+    losses.push(g.node('Reshape', [loss.name, tape.ints([1])]));
+    weights = updated.weights;
+    state = updated.state;
+    layerState = applied.state;
+  }
+  const lossesOut = g.output(
+    steps === 1 ? (losses[0] as string) : g.node('Concat', losses, { axis: 0 }),
+    'float32',
+    [steps],
+    'losses',
+  );
+  // Outputs are the update nodes' own values: renaming them through Identity nodes would copy every weight and
+  // state tensor once more per run. A value output twice, or a graph input, still gets one.
+  const taken = new Set([...weightIns, ...stateIns, ...layerStateIns, ...xs, ...ys, lossesOut]);
+  const outputOnce = (value: string, shape: readonly number[], name: string) => {
+    const out = g.output(value, 'float32', shape, taken.has(value) ? `${name}_new` : undefined);
+    taken.add(value);
+    return out;
+  };
+  const weightOuts = weights.map((w, i) => outputOnce(w, specs[i]?.shape ?? [], weightIns[i] as string));
+  const stateOuts = state.map((v, i) => outputOnce(v, p.optState[i]?.shape ?? [], stateIns[i] as string));
+  const layerStateOuts = layerState.map((v, i) =>
+    outputOnce(v, p.stateSpecs[i]?.shape ?? [], layerStateIns[i] as string),
+  );
+  return {
+    bytes: g.toBytes(),
+    xs,
+    ys,
+    scalarIns,
+    weightIns,
+    stateIns,
+    layerStateIns,
+    losses: lossesOut,
     weightOuts,
     stateOuts,
-    layerStateSpecs: stateSpecs,
-    layerState: stateSpecs.map(
-      (s) => new ort.Tensor('float32', new Float32Array(size(s.shape)).fill(s.initial), s.shape),
-    ),
     layerStateOuts,
-  });
+  };
 }
 
 /** Checks that the last layer fits the loss: softmax (or linear) with cross-entropy, sigmoid (or linear) with BCE. */
@@ -187,17 +285,13 @@ interface TrainerParts {
   inputShape: number[];
   outShape: number[];
   specs: ParamSpec[];
-  session: ort.InferenceSession;
+  single: StepRunner;
+  chained: StepRunner | undefined;
   predictor: ort.InferenceSession;
   weights: ort.Tensor[];
   state: ort.Tensor[];
-  stateSpecs: StateTensor[];
-  lossOut: string;
-  weightOuts: string[];
-  stateOuts: string[];
   layerStateSpecs: StateSpec[];
   layerState: ort.Tensor[];
-  layerStateOuts: string[];
 }
 
 /**
@@ -213,6 +307,8 @@ export class Trainer {
   private weights: ort.Tensor[];
   private state: ort.Tensor[];
   private layerState: ort.Tensor[];
+  /** Steps run so far (Adam's bias corrections count them). */
+  private stepsDone = 0;
 
   /** @internal */
   constructor(private readonly p: TrainerParts) {
@@ -229,23 +325,88 @@ export class Trainer {
   async step(x: Float32Array, y: Labels): Promise<number> {
     const batch = this.p.options.batchSize;
     this.checkX(x, batch);
-    const feeds: Record<string, ort.Tensor> = {
-      x: new ort.Tensor('float32', x, [batch, ...this.p.inputShape]),
-      y: new ort.Tensor('float32', this.targets(y, batch), [batch, ...this.p.outShape]),
-    };
-    this.p.specs.forEach((s, i) => {
-      feeds[s.name] = this.weights[i] as ort.Tensor;
+    return (await this.run(this.p.single, x, this.targets(y, batch), 0))[0] ?? Number.NaN;
+  }
+
+  /**
+   * Runs one training step per `batchSize` rows of `x`, in order: `stepsPerRun` steps per ONNX Runtime run, then
+   * single steps for the batches left over. Returns each step's mean loss before its update. The rows must be a
+   * whole number of batches.
+   *
+   * @example
+   * ```ts
+   * const trainer = await compileTraining(model, { ...options, batchSize: 256, stepsPerRun: 13 });
+   * const losses = await trainer.steps(epochX, epochLabels); // epochX: 78 × 256 rows → 6 runs of 13 steps
+   * ```
+   */
+  async steps(x: Float32Array, y: Labels): Promise<Float32Array> {
+    const batch = this.p.options.batchSize;
+    const rows = this.checkX(x);
+    if (rows % batch !== 0) {
+      throw new SchemaError(
+        'FEATURE_SIZE_MISMATCH',
+        `steps() takes whole batches: ${rows} rows is not a multiple of batchSize ${batch}; train the rest with ` +
+          'step() on a full batch, or leave it out.',
+        { rows: String(rows), batchSize: String(batch) },
+      );
+    }
+    const targets = this.targets(y, rows);
+    const losses = new Float32Array(rows / batch);
+    let done = 0;
+    const chained = this.p.chained;
+    if (chained !== undefined) {
+      for (; done + chained.steps <= losses.length; done += chained.steps) {
+        losses.set(await this.run(chained, x, targets, done), done);
+      }
+    }
+    for (; done < losses.length; done++) losses.set(await this.run(this.p.single, x, targets, done), done);
+    return losses;
+  }
+
+  /**
+   * Runs `runner`'s steps on the batches from batch `first` of `x` and of `targets` (as {@link Trainer.targets}
+   * made them); returns their losses.
+   */
+  private async run(
+    runner: StepRunner,
+    x: Float32Array,
+    targets: Float32Array,
+    first: number,
+  ): Promise<Float32Array> {
+    const batch = this.p.options.batchSize;
+    const f = this.features;
+    const k = size(this.p.outShape);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (let s = 0; s < runner.steps; s++) {
+      const r = (first + s) * batch;
+      feeds[runner.xs[s] as string] = new ort.Tensor('float32', x.subarray(r * f, (r + batch) * f), [
+        batch,
+        ...this.p.inputShape,
+      ]);
+      feeds[runner.ys[s] as string] = new ort.Tensor('float32', targets.subarray(r * k, (r + batch) * k), [
+        batch,
+        ...this.p.outShape,
+      ]);
+      const values = stepScalarValues(this.p.options.optimizer, this.stepsDone + s + 1);
+      runner.scalarIns[s]?.forEach((n, i) => {
+        feeds[n] = new ort.Tensor('float32', Float32Array.of(values[i] ?? Number.NaN), []);
+      });
+    }
+    runner.weightIns.forEach((n, i) => {
+      feeds[n] = this.weights[i] as ort.Tensor;
     });
-    this.p.stateSpecs.forEach((s, i) => {
-      feeds[s.input] = this.state[i] as ort.Tensor;
+    runner.stateIns.forEach((n, i) => {
+      feeds[n] = this.state[i] as ort.Tensor;
     });
-    this.feedLayerState(feeds);
-    const out = await this.p.session.run(feeds);
-    this.weights = this.p.weightOuts.map((n) => out[n] as ort.Tensor);
-    this.state = this.p.stateOuts.map((n) => out[n] as ort.Tensor);
-    this.layerState = this.p.layerStateOuts.map((n) => out[n] as ort.Tensor);
-    const lossData = out[this.p.lossOut]?.data;
-    return lossData instanceof Float32Array ? (lossData[0] ?? Number.NaN) : Number.NaN;
+    runner.layerStateIns.forEach((n, i) => {
+      feeds[n] = this.layerState[i] as ort.Tensor;
+    });
+    const out = await runner.session.run(feeds);
+    this.weights = runner.weightOuts.map((n) => out[n] as ort.Tensor);
+    this.state = runner.stateOuts.map((n) => out[n] as ort.Tensor);
+    this.layerState = runner.layerStateOuts.map((n) => out[n] as ort.Tensor);
+    this.stepsDone += runner.steps;
+    return out[runner.losses]?.data as Float32Array;
   }
 
   /** The model's outputs (class probabilities for classification), `rows × outputs`, for any number of rows. */
@@ -257,7 +418,9 @@ export class Trainer {
     this.p.specs.forEach((s, i) => {
       feeds[s.name] = this.weights[i] as ort.Tensor;
     });
-    this.feedLayerState(feeds);
+    this.p.layerStateSpecs.forEach((s, i) => {
+      feeds[s.name] = this.layerState[i] as ort.Tensor;
+    });
     const out = await this.p.predictor.run(feeds);
     return out.output?.data as Float32Array;
   }
@@ -338,15 +501,10 @@ export class Trainer {
     ).toBytes();
   }
 
-  private feedLayerState(feeds: Record<string, ort.Tensor>): void {
-    this.p.layerStateSpecs.forEach((s, i) => {
-      feeds[s.name] = this.layerState[i] as ort.Tensor;
-    });
-  }
-
   /** Releases the ONNX Runtime sessions. */
   async close(): Promise<void> {
-    await this.p.session.release();
+    await this.p.single.session.release();
+    await this.p.chained?.session.release();
     await this.p.predictor.release();
   }
 
@@ -363,6 +521,7 @@ export class Trainer {
     return x.length / f;
   }
 
+  /** The loss's targets for `rows` rows of labels: one-hot rows for cross-entropy, checked floats otherwise. */
   private targets(y: Labels, rows: number): Float32Array {
     const k = size(this.p.outShape);
     if (this.p.options.loss !== 'crossEntropy') {

@@ -6,6 +6,7 @@
 
 import { ParamError } from '../errors.js';
 import type { Tape, Value } from './autodiff.js';
+import { layerSeed } from './init.js';
 import type { Layer, LayerContext, ParamSpec } from './layers.js';
 
 /** Options of {@link Dropout}. */
@@ -30,7 +31,8 @@ export interface DropoutOptions {
  * Masks come from ONNX `Dropout` (training mode, with a `seed` attribute) in the training-step graph: ONNX Runtime
  * draws the same sequence of masks in every fresh trainer with the same seed, whatever the thread count, so two
  * trainers with the same seed and data end with the same weights, bit for bit (on one machine and ONNX Runtime
- * version).
+ * version). Each of the steps a trainer chains in one run (`stepsPerRun`) has its own mask sequence, so the masks
+ * depend on `stepsPerRun` and on the mix of `step` and `steps` calls, and are reproducible for the same ones.
  *
  * @example
  * ```ts
@@ -75,6 +77,8 @@ export class Dropout implements Layer {
 
   forward(tape: Tape, x: Value, _params: readonly Value[], ctx: LayerContext): Value {
     if (!ctx.training || this.rate === 0) return x;
-    return tape.dropout(x, this.rate, this.seed ?? ctx.seed);
+    const seed = this.seed ?? ctx.seed;
+    const step = ctx.stepInRun ?? 0;
+    return tape.dropout(x, this.rate, step === 0 ? seed : layerSeed(seed, step));
   }
 }

@@ -64,6 +64,11 @@ export interface LayerContext {
   readonly state: readonly Value[];
   /** A seed for the layer's randomness, derived from the model's seed and the layer's position. */
   readonly seed: number;
+  /**
+   * Which of the training steps chained in one graph this is (0 for the first or only one): a layer with randomness
+   * mixes it into its seed so that each chained step draws its own masks.
+   */
+  readonly stepInRun?: number;
   /** Where a layer in training writes the names of its updated state values, in the order of its `state()`. */
   readonly updates: string[];
 }
@@ -276,6 +281,8 @@ export interface ApplyOptions {
   readonly state?: readonly Value[];
   /** The model's seed, from which each layer's seed derives (default 0). */
   readonly seed?: number;
+  /** Which of the training steps chained in one graph this is (default 0); see {@link LayerContext.stepInRun}. */
+  readonly stepInRun?: number;
 }
 
 /**
@@ -386,6 +393,7 @@ export class Sequential {
         training: options.training === true,
         state: stateIn.slice(s, s + ns),
         seed: layerSeed(options.seed ?? 0, i),
+        stepInRun: options.stepInRun ?? 0,
         updates: layerUpdates,
       });
       if (options.training === true) updates.push(...layerUpdates);

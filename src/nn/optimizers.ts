@@ -73,70 +73,110 @@ function positive(name: string, v: number): number {
   return v;
 }
 
-/** An optimizer state tensor: graph input, its updated output, shape and initial value. */
-export interface StateTensor {
-  readonly input: string;
-  readonly output: string;
+/** An optimizer state tensor: its graph-input name, shape and initial value (fed back step to step). */
+export interface OptimizerStateSpec {
+  readonly name: string;
   readonly shape: readonly number[];
   readonly initial: number;
 }
 
-/** A parameter to update: its graph input name, gradient value name and shape. */
+/** A parameter to update: its current value's name, its gradient's name and its shape. */
 export interface UpdateTarget {
   readonly name: string;
   readonly grad: string;
   readonly shape: readonly number[];
 }
 
-/** Emits the update nodes; returns the new weights' value names and the state tensors. */
+/**
+ * The optimizer's state tensors for `params` (their names and shapes): SGD's velocities when it has momentum; Adam's
+ * rescaled moments per parameter (see {@link emitUpdate}).
+ *
+ * @example
+ * ```ts
+ * optimizerState(adam(), [{ name: 'w', shape: [3, 2] }]); // w_m [3, 2], w_v [3, 2]
+ * ```
+ */
+export function optimizerState(
+  spec: OptimizerSpec,
+  params: readonly { readonly name: string; readonly shape: readonly number[] }[],
+): OptimizerStateSpec[] {
+  if (spec.kind === 'sgd') {
+    return spec.momentum === 0
+      ? []
+      : params.map((p) => ({ name: `${p.name}_velocity`, shape: p.shape, initial: 0 }));
+  }
+  return params.flatMap((p) => [
+    { name: `${p.name}_m`, shape: p.shape, initial: 0 },
+    { name: `${p.name}_v`, shape: p.shape, initial: 0 },
+  ]);
+}
+
+/**
+ * The names of the scalars a step of the optimizer takes as graph inputs, computed for each step by
+ * {@link stepScalarValues}: Adam's `a_t` and `ε_t` (see {@link emitUpdate}); none for SGD.
+ */
+export function stepScalarNames(spec: OptimizerSpec): readonly string[] {
+  return spec.kind === 'adam' ? ['adam_a', 'adam_eps'] : [];
+}
+
+/**
+ * The values of {@link stepScalarNames} for step `t` (1-based), computed in float64.
+ *
+ * @example
+ * ```ts
+ * stepScalarValues(adam({ learningRate: 0.001 }), 1); // [a_1, ε_1]
+ * ```
+ */
+export function stepScalarValues(spec: OptimizerSpec, t: number): number[] {
+  if (spec.kind === 'sgd') return [];
+  const scale = Math.sqrt((1 - spec.beta2 ** t) / (1 - spec.beta2));
+  return [(spec.learningRate * (1 - spec.beta1) * scale) / (1 - spec.beta1 ** t), spec.epsilon * scale];
+}
+
+/**
+ * Emits one update of `targets` given the current optimizer state (values in the order of
+ * {@link optimizerState}) and the step's scalars (in the order of {@link stepScalarNames}); returns the new
+ * weights' and the new state's value names, in the same orders. Calling it again on the returned names chains a
+ * second step in the same graph.
+ *
+ * Adam keeps its moments rescaled, `M = m/(1 − β1)` and `V = v/(1 − β2)`, so that a step is
+ * `M ← β1·M + g; V ← β2·V + g²; w ← w − a_t·M/(√V + ε_t)` — ten elementwise passes instead of twelve — with the
+ * bias corrections and the rescaling folded into two scalars computed in float64 from the step count:
+ * `a_t = lr·(1 − β1)/(1 − β1^t) · √((1 − β2^t)/(1 − β2))`, `ε_t = ε·√((1 − β2^t)/(1 − β2))`. This is Adam exactly
+ * (Kingma & Ba, with ε added to the bias-corrected `√v̂`), up to float32 rounding.
+ */
 export function emitUpdate(
   tape: Tape,
   spec: OptimizerSpec,
   targets: readonly UpdateTarget[],
-): { weights: string[]; state: StateTensor[] } {
+  state: readonly string[],
+  scalars: readonly string[],
+): { weights: string[]; state: string[] } {
   const g = tape.g;
-  const dt = tape.dtype;
-  const state: StateTensor[] = [];
-  const stateIn = (name: string, shape: readonly number[]) => g.input(name, dt, shape);
   if (spec.kind === 'sgd') {
     const lr = tape.scalar(spec.learningRate);
-    const weights = targets.map((t) => {
+    const newState: string[] = [];
+    const weights = targets.map((t, i) => {
       let step = t.grad;
       if (spec.momentum !== 0) {
-        const v = stateIn(`${t.name}_velocity`, t.shape);
-        step = g.node('Add', [g.node('Mul', [v, tape.scalar(spec.momentum)]), t.grad]);
-        state.push({ input: v, output: step, shape: t.shape, initial: 0 });
+        step = g.node('Add', [g.node('Mul', [state[i] as string, tape.scalar(spec.momentum)]), t.grad]);
+        newState.push(step);
       }
       return g.node('Sub', [t.name, g.node('Mul', [step, lr])]);
     });
-    return { weights, state };
+    return { weights, state: newState };
   }
-  const count = stateIn('adam_step', []);
-  const t1 = g.node('Add', [count, tape.scalar(1)]);
-  state.push({ input: count, output: t1, shape: [], initial: 0 });
-  // lr_t = lr · √(1 − β2^t) / (1 − β1^t): the bias corrections folded into one scalar.
-  const c1 = g.node('Sub', [tape.scalar(1), g.node('Pow', [tape.scalar(spec.beta1), t1])]);
-  const c2 = g.node('Sub', [tape.scalar(1), g.node('Pow', [tape.scalar(spec.beta2), t1])]);
-  const lrT = g.node('Div', [g.node('Mul', [tape.scalar(spec.learningRate), g.node('Sqrt', [c2])]), c1]);
-  const epsHat = g.node('Mul', [tape.scalar(spec.epsilon), g.node('Sqrt', [c2])]);
-  const weights = targets.map((t) => {
-    const m = stateIn(`${t.name}_m`, t.shape);
-    const v = stateIn(`${t.name}_v`, t.shape);
-    const m1 = g.node('Add', [
-      g.node('Mul', [m, tape.scalar(spec.beta1)]),
-      g.node('Mul', [t.grad, tape.scalar(1 - spec.beta1)]),
-    ]);
-    const gg = g.node('Mul', [t.grad, t.grad]);
+  const [a, eps] = scalars as [string, string];
+  const newState: string[] = [];
+  const weights = targets.map((t, i) => {
+    const m1 = g.node('Add', [g.node('Mul', [state[2 * i] as string, tape.scalar(spec.beta1)]), t.grad]);
     const v1 = g.node('Add', [
-      g.node('Mul', [v, tape.scalar(spec.beta2)]),
-      g.node('Mul', [gg, tape.scalar(1 - spec.beta2)]),
+      g.node('Mul', [state[2 * i + 1] as string, tape.scalar(spec.beta2)]),
+      g.node('Mul', [t.grad, t.grad]),
     ]);
-    state.push(
-      { input: m, output: m1, shape: t.shape, initial: 0 },
-      { input: v, output: v1, shape: t.shape, initial: 0 },
-    );
-    const upd = g.node('Div', [g.node('Mul', [m1, lrT]), g.node('Add', [g.node('Sqrt', [v1]), epsHat])]);
+    newState.push(m1, v1);
+    const upd = g.node('Div', [g.node('Mul', [m1, a]), g.node('Add', [g.node('Sqrt', [v1]), eps])]);
     return g.node('Sub', [t.name, upd]);
   });
-  return { weights, state };
+  return { weights, state: newState };
 }
