@@ -89,7 +89,7 @@ export interface UpdateTarget {
 
 /**
  * The optimizer's state tensors for `params` (their names and shapes): SGD's velocities when it has momentum; Adam's
- * rescaled moments per parameter (see {@link emitUpdate}).
+ * rescaled moments per large parameter, then one flat pair shared by the small ones (see {@link emitUpdate}).
  *
  * @example
  * ```ts
@@ -105,10 +105,42 @@ export function optimizerState(
       ? []
       : params.map((p) => ({ name: `${p.name}_velocity`, shape: p.shape, initial: 0 }));
   }
-  return params.flatMap((p) => [
-    { name: `${p.name}_m`, shape: p.shape, initial: 0 },
-    { name: `${p.name}_v`, shape: p.shape, initial: 0 },
-  ]);
+  const { large, small } = adamGroups(params);
+  const state = large.flatMap((i) => {
+    const p = params[i] as (typeof params)[number];
+    return [
+      { name: `${p.name}_m`, shape: p.shape, initial: 0 },
+      { name: `${p.name}_v`, shape: p.shape, initial: 0 },
+    ];
+  });
+  if (small.length > 0) {
+    const total = small.reduce((n, i) => n + size(params[i]?.shape ?? []), 0);
+    state.push(
+      { name: 'adam_small_m', shape: [total], initial: 0 },
+      { name: 'adam_small_v', shape: [total], initial: 0 },
+    );
+  }
+  return state;
+}
+
+/** Parameters with fewer values than this share one flat Adam state (see {@link emitUpdate}). */
+const SMALL_PARAM = 16_384;
+
+/**
+ * Splits parameters for Adam: each large one keeps its own moments; the small ones (two or more, each under
+ * {@link SMALL_PARAM} values) share one flat pair, in order. Indices into `params`.
+ */
+function adamGroups(params: readonly { readonly shape: readonly number[] }[]): {
+  large: number[];
+  small: number[];
+} {
+  const small = params.flatMap((p, i) => (size(p.shape) < SMALL_PARAM ? [i] : []));
+  if (small.length < 2) return { large: params.map((_, i) => i), small: [] };
+  return { large: params.flatMap((_, i) => (small.includes(i) ? [] : [i])), small };
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 /**
@@ -143,7 +175,8 @@ export function stepScalarValues(spec: OptimizerSpec, t: number): number[] {
  * `M ← β1·M + g; V ← β2·V + g²; w ← w − a_t·M/(√V + ε_t)` — ten elementwise passes instead of twelve — with the
  * bias corrections and the rescaling folded into two scalars computed in float64 from the step count:
  * `a_t = lr·(1 − β1)/(1 − β1^t) · √((1 − β2^t)/(1 − β2))`, `ε_t = ε·√((1 − β2^t)/(1 − β2))`. This is Adam exactly
- * (Kingma & Ba, with ε added to the bias-corrected `√v̂`), up to float32 rounding.
+ * (Kingma & Ba, with ε added to the bias-corrected `√v̂`), up to float32 rounding. Parameters under 16,384 values
+ * (biases, small layers) share one flat pair of moments when there are two or more of them.
  */
 export function emitUpdate(
   tape: Tape,
@@ -167,16 +200,47 @@ export function emitUpdate(
     return { weights, state: newState };
   }
   const [a, eps] = scalars as [string, string];
+  // One Adam update of a value `w` with gradient `grad` and moments `m`, `v`: the new moments and the step to subtract.
+  const adamStep = (grad: string, m: string, v: string) => {
+    const m1 = g.node('Add', [g.node('Mul', [m, tape.scalar(spec.beta1)]), grad]);
+    const v1 = g.node('Add', [g.node('Mul', [v, tape.scalar(spec.beta2)]), g.node('Mul', [grad, grad])]);
+    const step = g.node('Div', [g.node('Mul', [m1, a]), g.node('Add', [g.node('Sqrt', [v1]), eps])]);
+    return { m1, v1, step };
+  };
+  const { large, small } = adamGroups(targets);
+  const weights: string[] = new Array(targets.length);
   const newState: string[] = [];
-  const weights = targets.map((t, i) => {
-    const m1 = g.node('Add', [g.node('Mul', [state[2 * i] as string, tape.scalar(spec.beta1)]), t.grad]);
-    const v1 = g.node('Add', [
-      g.node('Mul', [state[2 * i + 1] as string, tape.scalar(spec.beta2)]),
-      g.node('Mul', [t.grad, t.grad]),
-    ]);
+  large.forEach((i, k) => {
+    const t = targets[i] as UpdateTarget;
+    const { m1, v1, step } = adamStep(t.grad, state[2 * k] as string, state[2 * k + 1] as string);
     newState.push(m1, v1);
-    const upd = g.node('Div', [g.node('Mul', [m1, a]), g.node('Add', [g.node('Sqrt', [v1]), eps])]);
-    return g.node('Sub', [t.name, upd]);
+    weights[i] = g.node('Sub', [t.name, step]);
   });
+  if (small.length > 0) {
+    // The small parameters (biases, a small head) as one flat vector: ten nodes for all of them instead of ten
+    // each, since at these sizes a node's fixed cost outweighs its arithmetic.
+    const flat = (t: UpdateTarget) =>
+      t.shape.length === 1 ? t.grad : g.node('Reshape', [t.grad, tape.ints([-1])]);
+    const grad = g.node(
+      'Concat',
+      small.map((i) => flat(targets[i] as UpdateTarget)),
+      { axis: 0 },
+    );
+    const { m1, v1, step } = adamStep(
+      grad,
+      state[2 * large.length] as string,
+      state[2 * large.length + 1] as string,
+    );
+    newState.push(m1, v1);
+    let offset = 0;
+    for (const i of small) {
+      const t = targets[i] as UpdateTarget;
+      const n = size(t.shape);
+      const part = g.node('Slice', [step, tape.ints([offset]), tape.ints([offset + n]), tape.ints([0])]);
+      const shaped = t.shape.length === 1 ? part : g.node('Reshape', [part, tape.ints(t.shape)]);
+      weights[i] = g.node('Sub', [t.name, shaped]);
+      offset += n;
+    }
+  }
   return { weights, state: newState };
 }
