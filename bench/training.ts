@@ -1,7 +1,8 @@
 /**
  * Training throughput of deepframe's engine, in one run:
  * (a) the MLP `[2048, 256, 10]` (ReLU hidden layer, softmax output, Adam, batch 256) over 20,000 × 2048 seeded
- *     synthetic features, whole epochs, with the engine (`compileTraining`, 13 steps chained per run);
+ *     synthetic features, whole epochs, with the engine (`compileTraining`, an epoch's steps chained in one run);
+ * (a') the same MLP with plain SGD, to separate the engine's own cost from Adam's elementwise arithmetic;
  * (b) multinomial logistic regression on the same data ({@link lrEpochSeconds});
  * (c) the same MLP trained by TensorFlow.js (wasm backend), timed on a fixed number of steps, scaled to an epoch;
  * (d) a bare ONNX Runtime MatMul of the MLP's dominant shape, `[256 × 2048]·[2048 × 256]`, on the same threads:
@@ -13,14 +14,15 @@
  * Keys: `mlp_epoch_s`, `lr_epoch_s` (medians over the epochs), `tfjs_mlp_epoch_s` (the median tfjs step times
  * `steps_per_epoch`; `tfjs_epoch_scaled_from_steps` says how many steps were timed), `mlp_gflops` (the FLOPs a step
  * needs, {@link mlpStepFlops}, times the steps of an epoch, over `mlp_epoch_s`), `ort_matmul_gflops` (median of the
- * MatMul's repeats), `speedup_vs_tfjs`, `fraction_of_matmul`, accuracies, thread counts, and `other_cpu_load`: the
+ * MatMul's repeats), `speedup_vs_tfjs`, `fraction_of_matmul`, `sgd_epoch_s` and `sgd_fraction_of_matmul` (from
+ * (a'), against the MatMul repeats interleaved with its epochs), accuracies, thread counts, and `other_cpu_load`: the
  * share of the machine's cores that other processes used while (a) and (d) ran (Linux only), to judge a run taken
  * on a shared machine.
  */
 
 import { availableParallelism } from 'node:os';
 import { Dense, Sequential } from '../src/nn/layers.js';
-import { adam } from '../src/nn/optimizers.js';
+import { adam, sgd } from '../src/nn/optimizers.js';
 import { sampleTask, teacherTask } from './training/data.js';
 import { lrEpochSeconds, trainEpochs } from './training/engine.js';
 import { ortMatMul } from './training/matmul.js';
@@ -33,8 +35,10 @@ const FEATURES = 2048;
 const HIDDEN = 256;
 const CLASSES = 10;
 const BATCH = 256;
-/** Steps chained per ONNX Runtime run: 78 steps an epoch make 6 runs of 13. */
-const STEPS_PER_RUN = 13;
+/** Steps chained per ONNX Runtime run: an epoch's 78 steps in one run. */
+const STEPS_PER_RUN = 78;
+/** Epochs of the same MLP trained with plain SGD, to tell the engine's own cost from Adam's arithmetic. */
+const SGD_EPOCHS = 3;
 /** The data's latent dimensions, feature noise and teacher-score margin (see `training/data.ts`). */
 const LATENT = 32;
 const NOISE = 0.1;
@@ -104,14 +108,36 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     },
   });
   matmulRuns.push(await matmul.time(MATMUL_RUNS));
-  const otherCpu = load();
-  await matmul.close();
   const mlpEpoch = median(mlp.epochSeconds);
   const stepFlops = mlpStepFlops(BATCH, [FEATURES, HIDDEN, CLASSES]);
   const mlpGflops = (stepFlops * mlp.steps) / mlpEpoch / 1e9;
   log(
     `(a) engine MLP: epochs ${mlp.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
       `${mlpGflops.toFixed(1)} GFLOP/s; accuracy train ${mlp.trainAccuracy.toFixed(4)}, test ${mlp.testAccuracy.toFixed(4)}`,
+  );
+
+  // (a') the same MLP with plain SGD: one elementwise pass per weight instead of Adam's ten, so the gap between the
+  // two fractions is Adam's arithmetic and what remains below 1 is the engine's own cost.
+  const sgdMatmulRuns: number[] = [];
+  const sgdRun = await trainEpochs(mlpModel, train, test, {
+    optimizer: sgd({ learningRate: 0.01 }),
+    batch: BATCH,
+    epochs: SGD_EPOCHS,
+    threads,
+    seed: 0,
+    stepsPerRun: STEPS_PER_RUN,
+    beforeEpoch: async () => {
+      sgdMatmulRuns.push(await matmul.time(MATMUL_RUNS));
+    },
+  });
+  sgdMatmulRuns.push(await matmul.time(MATMUL_RUNS));
+  const otherCpu = load();
+  await matmul.close();
+  const sgdEpoch = median(sgdRun.epochSeconds);
+  const sgdGflops = (stepFlops * sgdRun.steps) / sgdEpoch / 1e9;
+  log(
+    `(a') engine MLP with SGD: epochs ${sgdRun.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
+      `${sgdGflops.toFixed(1)} GFLOP/s`,
   );
 
   // (b) logistic regression.
@@ -153,6 +179,8 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     ort_matmul_gflops: sig(matmulGflops),
     speedup_vs_tfjs: sig(tfjsEpoch / mlpEpoch),
     fraction_of_matmul: sig(mlpGflops / matmulGflops),
+    sgd_epoch_s: sig(sgdEpoch),
+    sgd_fraction_of_matmul: sig(sgdGflops / (matmulFlops / median(sgdMatmulRuns) / 1e9)),
     mlp_train_accuracy: sig(mlp.trainAccuracy),
     mlp_test_accuracy: sig(mlp.testAccuracy),
     lr_fit_s: sig(lr.fitSeconds),

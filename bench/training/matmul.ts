@@ -25,7 +25,7 @@ export async function ortMatMul(o: {
   const g = new GraphBuilder('matmul');
   const a = g.input('a', 'float32', [o.m, o.k]);
   const b = g.input('b', 'float32', [o.k, o.n]);
-  g.output(g.node('MatMul', [a, b]), 'float32', [o.m, o.n], 'c');
+  g.output(g.node('MatMul', [a, b]), 'float32', [o.m, o.n]); // no Identity rename: one node
   const session = await ort.InferenceSession.create(g.toBytes(), {
     intraOpNumThreads: o.threads,
     interOpNumThreads: 1,
