@@ -22,7 +22,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Dense, Sequential } from '../src/nn/layers.js';
-import { adam, sgd } from '../src/nn/optimizers.js';
+import { adam, type OptimizerSpec, sgd } from '../src/nn/optimizers.js';
 import { sampleTask, teacherTask } from './training/data.js';
 import { lrEpochSeconds, trainEpochs } from './training/engine.js';
 import { ortMatMul } from './training/matmul.js';
@@ -85,60 +85,49 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     `data: ${ROWS} + ${TEST_ROWS} rows × ${FEATURES} in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
 
-  // (d) is timed in repeats interleaved with (a)'s epochs, so that a neighbour's passing load on a shared machine
-  // weighs on both alike.
+  // (d) is timed in repeats interleaved with (a)'s and (a')'s epochs, so that a neighbour's passing load on a shared
+  // machine weighs on both alike.
   const matmul = await ortMatMul({ m: BATCH, k: FEATURES, n: HIDDEN, threads });
-  const matmulRuns: number[] = [];
   const load = otherLoad(threads);
 
-  // (a) the MLP with the engine.
+  // (a) the MLP with the engine, and (a') the same MLP with plain SGD: two elementwise passes per weight instead of
+  // Adam's ten, so the gap between the two fractions is Adam's arithmetic and what remains below 1 is the engine's
+  // own cost. Each is timed against its own MatMul repeats.
   const mlpModel = new Sequential([
     new Dense(HIDDEN, { activation: 'relu' }),
     new Dense(CLASSES, { activation: 'softmax' }),
   ]);
-  const mlp = await trainEpochs(mlpModel, train, test, {
-    optimizer: adam(),
-    batch: BATCH,
-    epochs: EPOCHS,
-    threads,
-    seed: 0,
-    stepsPerRun: STEPS_PER_RUN,
-    beforeEpoch: async () => {
-      matmulRuns.push(await matmul.time(MATMUL_RUNS));
-    },
-  });
-  matmulRuns.push(await matmul.time(MATMUL_RUNS));
-  const mlpEpoch = median(mlp.epochSeconds);
   const stepFlops = mlpStepFlops(BATCH, [FEATURES, HIDDEN, CLASSES]);
-  const mlpGflops = (stepFlops * mlp.steps) / mlpEpoch / 1e9;
+  const engineRun = async (optimizer: OptimizerSpec, epochs: number) => {
+    const matmulRuns: number[] = [];
+    const run = await trainEpochs(mlpModel, train, test, {
+      optimizer,
+      batch: BATCH,
+      epochs,
+      threads,
+      seed: 0,
+      stepsPerRun: STEPS_PER_RUN,
+      beforeEpoch: async () => {
+        matmulRuns.push(await matmul.time(MATMUL_RUNS));
+      },
+    });
+    matmulRuns.push(await matmul.time(MATMUL_RUNS));
+    const epoch = median(run.epochSeconds);
+    return { run, epoch, gflops: (stepFlops * run.steps) / epoch / 1e9, matmulRuns };
+  };
+  const mlp = await engineRun(adam(), EPOCHS);
   log(
-    `(a) engine MLP: epochs ${mlp.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
-      `${mlpGflops.toFixed(1)} GFLOP/s; accuracy train ${mlp.trainAccuracy.toFixed(4)}, test ${mlp.testAccuracy.toFixed(4)}`,
+    `(a) engine MLP: epochs ${mlp.run.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
+      `${mlp.gflops.toFixed(1)} GFLOP/s; accuracy train ${mlp.run.trainAccuracy.toFixed(4)}, ` +
+      `test ${mlp.run.testAccuracy.toFixed(4)}`,
   );
-
-  // (a') the same MLP with plain SGD: one elementwise pass per weight instead of Adam's ten, so the gap between the
-  // two fractions is Adam's arithmetic and what remains below 1 is the engine's own cost.
-  const sgdMatmulRuns: number[] = [];
-  const sgdRun = await trainEpochs(mlpModel, train, test, {
-    optimizer: sgd({ learningRate: 0.01 }),
-    batch: BATCH,
-    epochs: SGD_EPOCHS,
-    threads,
-    seed: 0,
-    stepsPerRun: STEPS_PER_RUN,
-    beforeEpoch: async () => {
-      sgdMatmulRuns.push(await matmul.time(MATMUL_RUNS));
-    },
-  });
-  sgdMatmulRuns.push(await matmul.time(MATMUL_RUNS));
+  const sgdRun = await engineRun(sgd({ learningRate: 0.01 }), SGD_EPOCHS);
+  log(
+    `(a') engine MLP with SGD: epochs ${sgdRun.run.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
+      `${sgdRun.gflops.toFixed(1)} GFLOP/s`,
+  );
   const otherCpu = load();
   await matmul.close();
-  const sgdEpoch = median(sgdRun.epochSeconds);
-  const sgdGflops = (stepFlops * sgdRun.steps) / sgdEpoch / 1e9;
-  log(
-    `(a') engine MLP with SGD: epochs ${sgdRun.epochSeconds.map((s) => s.toFixed(3)).join(', ')} s; ` +
-      `${sgdGflops.toFixed(1)} GFLOP/s`,
-  );
 
   // (b) logistic regression.
   const lr = await lrEpochSeconds(train, test, { epochs: EPOCHS, threads, maxIter: LR_MAX_ITER });
@@ -150,10 +139,10 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
   );
 
   const matmulFlops = 2 * BATCH * FEATURES * HIDDEN;
-  const matmulGflops = matmulFlops / median(matmulRuns) / 1e9;
+  const matmulGflops = (runs: readonly number[]) => matmulFlops / median(runs) / 1e9;
   log(
     `(d) bare MatMul [${BATCH}×${FEATURES}]·[${FEATURES}×${HIDDEN}], ${threads} threads: ` +
-      `${matmulRuns.map((s) => (matmulFlops / s / 1e9).toFixed(1)).join(', ')} GFLOP/s`,
+      `${mlp.matmulRuns.map((s) => (matmulFlops / s / 1e9).toFixed(1)).join(', ')} GFLOP/s`,
   );
 
   // (c) tfjs, last: it is slow.
@@ -165,33 +154,33 @@ export async function trainingBench(): Promise<Record<string, unknown>> {
     timedSteps: TFJS_TIMED_STEPS,
     threads,
   });
-  const tfjsEpoch = tfjs.stepSeconds * mlp.steps;
+  const tfjsEpoch = tfjs.stepSeconds * mlp.run.steps;
   log(
     `(c) tfjs (${tfjs.backend}, ${tfjs.threads} thread(s), simd ${tfjs.simd}): ${(tfjs.stepSeconds * 1000).toFixed(0)} ms/step, ` +
       `${tfjsEpoch.toFixed(1)} s/epoch (scaled); loss ${tfjs.firstLoss.toFixed(3)} → ${tfjs.lastLoss.toFixed(3)}`,
   );
 
   return {
-    mlp_epoch_s: sig(mlpEpoch),
+    mlp_epoch_s: sig(mlp.epoch),
     lr_epoch_s: sig(lrEpoch),
     tfjs_mlp_epoch_s: sig(tfjsEpoch),
-    mlp_gflops: sig(mlpGflops),
-    ort_matmul_gflops: sig(matmulGflops),
-    speedup_vs_tfjs: sig(tfjsEpoch / mlpEpoch),
-    fraction_of_matmul: sig(mlpGflops / matmulGflops),
-    sgd_epoch_s: sig(sgdEpoch),
-    sgd_fraction_of_matmul: sig(sgdGflops / (matmulFlops / median(sgdMatmulRuns) / 1e9)),
-    mlp_train_accuracy: sig(mlp.trainAccuracy),
-    mlp_test_accuracy: sig(mlp.testAccuracy),
+    mlp_gflops: sig(mlp.gflops),
+    ort_matmul_gflops: sig(matmulGflops(mlp.matmulRuns)),
+    speedup_vs_tfjs: sig(tfjsEpoch / mlp.epoch),
+    fraction_of_matmul: sig(mlp.gflops / matmulGflops(mlp.matmulRuns)),
+    sgd_epoch_s: sig(sgdRun.epoch),
+    sgd_fraction_of_matmul: sig(sgdRun.gflops / matmulGflops(sgdRun.matmulRuns)),
+    mlp_train_accuracy: sig(mlp.run.trainAccuracy),
+    mlp_test_accuracy: sig(mlp.run.testAccuracy),
     lr_fit_s: sig(lr.fitSeconds),
     lr_iterations: lr.iterations,
     lr_train_accuracy: sig(lr.trainAccuracy),
     lr_test_accuracy: sig(lr.testAccuracy),
     reachable_accuracy: 1,
     epochs: EPOCHS,
-    steps_per_epoch: mlp.steps,
+    steps_per_epoch: mlp.run.steps,
     steps_per_run: STEPS_PER_RUN,
-    rows_per_epoch: mlp.steps * BATCH,
+    rows_per_epoch: mlp.run.steps * BATCH,
     mlp_step_gflop: sig(stepFlops / 1e9),
     tfjs_epoch_scaled_from_steps: TFJS_TIMED_STEPS,
     tfjs_backend: tfjs.simd ? `${tfjs.backend} (simd)` : tfjs.backend,
