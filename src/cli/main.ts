@@ -21,6 +21,9 @@ program
     await runDemo({ outDir: opts.out, progress: opts.progress });
   });
 
+program.addCommand((await import('./featurize.js')).featurizeCommand());
+program.addCommand((await import('./train.js')).trainCommand());
+program.addCommand((await import('./predict.js')).predictCommand());
 program.addCommand((await import('./spark.js')).sparkCommand());
 program.addCommand((await import('./packWorker.js')).packWorkerCommand());
 

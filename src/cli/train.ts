@@ -1,0 +1,170 @@
+/**
+ * `deepframe train`: fits a Pipeline — an optional pretrained featurizer, a `StringIndexer` over the labels, a
+ * classifier, and an `IndexToString` back to the labels — and saves the `PipelineModel`.
+ *
+ * @module
+ */
+import { Command, Option } from 'commander';
+import { DeepImageFeaturizer } from '../dl/DeepImageFeaturizer.js';
+import { ParamError } from '../errors.js';
+import type { DataFrame } from '../frame/DataFrame.js';
+import { LogisticRegression } from '../ml/classification/LogisticRegression.js';
+import { MultilayerPerceptronClassifier } from '../ml/classification/MultilayerPerceptronClassifier.js';
+import type { Estimator } from '../ml/Estimator.js';
+import { MulticlassClassificationEvaluator } from '../ml/evaluation/MulticlassClassificationEvaluator.js';
+import { IndexToString } from '../ml/feature/IndexToString.js';
+import { StringIndexer } from '../ml/feature/StringIndexer.js';
+import { Pipeline } from '../ml/Pipeline.js';
+import { PipelineModel } from '../ml/PipelineModel.js';
+import type { PipelineStage } from '../ml/PipelineStage.js';
+import {
+  type DataCliOptions,
+  dataOptions,
+  modelRef,
+  nonNegative,
+  openSession,
+  positiveInt,
+  readInput,
+} from './inputs.js';
+
+interface TrainCliOptions extends DataCliOptions {
+  modelDir: string;
+  featurizer: string;
+  labelCol: string;
+  featuresCol: string;
+  classifier: 'logistic' | 'mlp';
+  maxIter: number;
+  regParam: number;
+  elasticNetParam: number;
+  hidden: number[];
+  seed: number;
+  overwrite?: boolean;
+}
+
+/**
+ * The `train` command.
+ *
+ * @example
+ * ```ts
+ * program.addCommand(trainCommand());
+ * // $ deepframe train photos/ --label-from-folder --featurizer DigitsBackbone0to4 --model-dir model/
+ * // $ deepframe train features.parquet --featurizer none --classifier mlp --hidden 32 --model-dir model/
+ * ```
+ */
+export function trainCommand(): Command {
+  const command = new Command('train')
+    .description(
+      'fit a classifier on labelled images through a pretrained featurizer (or on features made by `deepframe ' +
+        'featurize`), labels indexed by StringIndexer, and save the PipelineModel [DeepImageFeaturizer] → ' +
+        'classifier → IndexToString; prints the training accuracy',
+    )
+    .argument('<input>', 'a folder of image files (read recursively), or Parquet with images or features');
+  dataOptions(command);
+  return command
+    .requiredOption(
+      '--model-dir <dir>',
+      'where to save the fitted PipelineModel (load it with PipelineModel.load)',
+    )
+    .option(
+      '--featurizer <name|file.onnx|none>',
+      "the pretrained network that featurizes the images, or 'none' when the input has a features column already",
+      'DigitsCNN',
+    )
+    .option(
+      '--label-col <name>',
+      'the column of labels (any type; indexed by frequency, as StringIndexer does)',
+      'label',
+    )
+    .option('--features-col <name>', 'the column of feature vectors', 'features')
+    .addOption(
+      new Option('--classifier <kind>', 'LogisticRegression or MultilayerPerceptronClassifier')
+        .choices(['logistic', 'mlp'])
+        .default('logistic'),
+    )
+    .option('--max-iter <n>', 'maxIter of the classifier', positiveInt, 100)
+    .option('--reg-param <x>', 'regParam of LogisticRegression', nonNegative, 0)
+    .option(
+      '--elastic-net-param <x>',
+      'elasticNetParam of LogisticRegression (0 = L2, 1 = L1)',
+      nonNegative,
+      0,
+    )
+    .option(
+      '--hidden <sizes>',
+      'hidden layer sizes of the MLP, comma-separated (layers become [features, ...hidden, classes])',
+      (v: string) => v.split(',').map((s) => positiveInt(s.trim())),
+      [32],
+    )
+    .option('--seed <n>', 'seed of the MLP', (v: string) => Number.parseInt(v, 10), 0)
+    .option('--overwrite', 'replace the model at --model-dir')
+    .action(async (input: string, opts: TrainCliOptions) => {
+      await using session = await openSession(opts, 'deepframe train');
+      const df = readInput(session, input, opts);
+      const featurizer =
+        opts.featurizer === 'none'
+          ? undefined
+          : new DeepImageFeaturizer({
+              inputCol: opts.imageCol,
+              outputCol: opts.featuresCol,
+              ...modelRef(opts.featurizer),
+            });
+      // The labels are indexed for training only: the saved model maps images to labels and needs no label
+      // column at prediction time.
+      const indexerModel = await new StringIndexer({
+        inputCol: opts.labelCol,
+        outputCol: 'indexedLabel',
+      }).fit(df);
+      const indexed = await indexerModel.transform(df);
+      const classifier = await makeClassifier(
+        opts,
+        featurizer === undefined ? df : await featurizer.transform(df),
+      );
+      const stages: PipelineStage[] = [...(featurizer === undefined ? [] : [featurizer]), classifier];
+      const fitted = await new Pipeline({ stages }).fit(indexed);
+      const labels = [...(indexerModel.labelsArray[0] ?? [])];
+      const model = new PipelineModel({
+        stages: [
+          ...fitted.stages,
+          new IndexToString({ inputCol: 'prediction', outputCol: 'predictedLabel', labels }),
+        ],
+      });
+      await model.save(opts.modelDir, { overwrite: opts.overwrite === true });
+      const accuracy = await new MulticlassClassificationEvaluator({
+        labelCol: 'indexedLabel',
+        metricName: 'accuracy',
+      }).evaluate(await model.transform(indexed));
+      process.stdout.write(
+        `Saved a PipelineModel (${model.stages.map((s) => s.constructor.name).join(' → ')}) to ${opts.modelDir}\n` +
+          `Training accuracy: ${(100 * accuracy).toFixed(2)}% over ${labels.length} classes\n`,
+      );
+    });
+}
+
+/** The classifier `--classifier` asks for; the MLP's layers come from the feature size and the label count. */
+async function makeClassifier(opts: TrainCliOptions, featured: DataFrame): Promise<Estimator> {
+  const common = { featuresCol: opts.featuresCol, labelCol: 'indexedLabel', maxIter: opts.maxIter };
+  if (opts.classifier === 'logistic') {
+    return new LogisticRegression({
+      ...common,
+      regParam: opts.regParam,
+      elasticNetParam: opts.elasticNetParam,
+      showProgress: false,
+    });
+  }
+  const field = (await featured.schema()).fields.find((f) => f.name === opts.featuresCol);
+  if (field?.type.kind !== 'vector') {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `The MLP needs a vector column '${opts.featuresCol}' of known size; the input has ${field === undefined ? 'no such column' : `'${opts.featuresCol}' of another type`}. ` +
+        'Featurize the images (--featurizer) or name the features column (--features-col).',
+      { param: 'featuresCol', value: opts.featuresCol },
+    );
+  }
+  const classes = await featured.select(opts.labelCol).distinct().count();
+  return new MultilayerPerceptronClassifier({
+    ...common,
+    layers: [field.type.size, ...opts.hidden, classes],
+    seed: opts.seed,
+    showProgress: false,
+  });
+}
