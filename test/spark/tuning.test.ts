@@ -40,7 +40,7 @@ describe('CrossValidator on Spark', () => {
     });
     const a = Array.from(onSpark.bestModel.coefficientMatrix);
     const b = Array.from(embedded.bestModel.coefficientMatrix);
-    a.forEach((c, i) => assert.ok(Math.abs(c - (b[i] as number)) < 1e-9));
+    for (const [i, c] of a.entries()) assert.ok(Math.abs(c - (b[i] as number)) < 1e-9);
     const predictions = await (await onSpark.transform(binaryFrame(spark!, 120)))
       .select('id', 'prediction')
       .orderBy(col('id'))
