@@ -1,0 +1,246 @@
+import { IOError, ParamError } from '../../errors.js';
+import type { StructType } from '../../types/DataType.js';
+import { Estimator } from '../Estimator.js';
+import type { Evaluator } from '../evaluation/Evaluator.js';
+import type { Model } from '../Model.js';
+import type { Param } from '../Param.js';
+import type { ParamOverrides } from '../Params.js';
+import type { SaveOptions } from '../persistence.js';
+import { SharedParams } from '../sharedParams.js';
+import { checkSearch, toEstimator, toEvaluator, toParamMaps } from './search.js';
+
+/**
+ * The params and checks that {@link CrossValidator} and {@link TrainValidationSplit} share (Spark ML's
+ * `ValidatorParams` with `HasSeed`, `HasParallelism`, `HasCollectSubModels`): the `estimator` to tune, the
+ * `estimatorParamMaps` to try, the `evaluator` that scores each model, and how the search runs.
+ *
+ * `estimator`, `estimatorParamMaps` and `evaluator` are required and live in memory only: they are not written to
+ * `metadata.json`, so these estimators are not saved; their fitted models are.
+ *
+ * @example
+ * ```ts
+ * const cv = new CrossValidator({ estimator: lr, estimatorParamMaps: grid, evaluator, parallelism: 2 });
+ * cv.getEstimator(); // lr
+ * ```
+ */
+export abstract class Validator<E extends Estimator, M extends Model> extends Estimator<M> {
+  /** The estimator to tune (any {@link Estimator}, a {@link Pipeline} included). Required. */
+  readonly estimator: Param<E> = this.declareParam<E>({
+    name: 'estimator',
+    doc: 'estimator to be cross-validated.',
+    converter: (value) => toEstimator<E>(value),
+    persist: false,
+  });
+  /** The param maps to try, as {@link ParamGridBuilder.build} makes them; at least one. Required. */
+  readonly estimatorParamMaps: Param<readonly ParamOverrides<E>[]> = this.declareParam<
+    readonly ParamOverrides<E>[]
+  >({
+    name: 'estimatorParamMaps',
+    doc: 'estimator param maps.',
+    converter: (value) => toParamMaps<E>(value),
+    persist: false,
+  });
+  /** The evaluator that scores each candidate on held-out data; its `isLargerBetter()` picks the best. Required. */
+  readonly evaluator: Param<Evaluator> = this.declareParam<Evaluator>({
+    name: 'evaluator',
+    doc: 'evaluator used to select hyper-parameters that maximize the validator metric.',
+    converter: toEvaluator,
+    persist: false,
+  });
+  /** The seed of the random split; default the Java hash of the class name, as Spark's. */
+  readonly seed = this.declareParam(SharedParams.seed);
+  /** How many candidate fits (and evaluations) run at once, `>= 1`; default 1. Results do not depend on it. */
+  readonly parallelism = this.declareParam(SharedParams.parallelism);
+  /** Whether the model keeps every candidate model (`subModels`), not only the best; default `false`. */
+  readonly collectSubModels = this.declareParam(SharedParams.collectSubModels);
+
+  /**
+   * The estimator to tune.
+   *
+   * @example
+   * ```ts
+   * cv.getEstimator().uid;
+   * ```
+   */
+  getEstimator(): E {
+    return this.required(this.estimator);
+  }
+  /**
+   * Sets the estimator to tune.
+   *
+   * @example
+   * ```ts
+   * cv.setEstimator(lr);
+   * ```
+   */
+  setEstimator(value: E): this {
+    return this.set(this.estimator, value);
+  }
+  /**
+   * The param maps to try.
+   *
+   * @example
+   * ```ts
+   * cv.getEstimatorParamMaps().length;
+   * ```
+   */
+  getEstimatorParamMaps(): readonly ParamOverrides<E>[] {
+    return this.required(this.estimatorParamMaps);
+  }
+  /**
+   * Sets the param maps to try.
+   *
+   * @example
+   * ```ts
+   * cv.setEstimatorParamMaps(new ParamGridBuilder<LogisticRegression>().addGrid('regParam', [0.1, 0.01]).build());
+   * ```
+   */
+  setEstimatorParamMaps(value: readonly ParamOverrides<E>[]): this {
+    return this.set(this.estimatorParamMaps, value);
+  }
+  /**
+   * The evaluator.
+   *
+   * @example
+   * ```ts
+   * cv.getEvaluator().isLargerBetter();
+   * ```
+   */
+  getEvaluator(): Evaluator {
+    return this.required(this.evaluator);
+  }
+  /**
+   * Sets the evaluator.
+   *
+   * @example
+   * ```ts
+   * cv.setEvaluator(new MulticlassClassificationEvaluator({ metricName: 'accuracy' }));
+   * ```
+   */
+  setEvaluator(value: Evaluator): this {
+    return this.set(this.evaluator, value);
+  }
+  /**
+   * The seed of the random split.
+   *
+   * @example
+   * ```ts
+   * cv.getSeed();
+   * ```
+   */
+  getSeed(): number {
+    return this.getOrDefault(this.seed);
+  }
+  /**
+   * Sets the seed of the random split.
+   *
+   * @example
+   * ```ts
+   * cv.setSeed(42);
+   * ```
+   */
+  setSeed(value: number): this {
+    return this.set(this.seed, value);
+  }
+  /**
+   * How many candidates are fitted at once.
+   *
+   * @example
+   * ```ts
+   * cv.getParallelism(); // 1
+   * ```
+   */
+  getParallelism(): number {
+    return this.getOrDefault(this.parallelism);
+  }
+  /**
+   * Sets how many candidates are fitted at once (`>= 1`).
+   *
+   * @example
+   * ```ts
+   * cv.setParallelism(2);
+   * ```
+   */
+  setParallelism(value: number): this {
+    return this.set(this.parallelism, value);
+  }
+  /**
+   * Whether every candidate model is kept.
+   *
+   * @example
+   * ```ts
+   * cv.getCollectSubModels(); // false
+   * ```
+   */
+  getCollectSubModels(): boolean {
+    return this.getOrDefault(this.collectSubModels);
+  }
+  /**
+   * Sets whether every candidate model is kept (in the fitted model's `subModels`).
+   *
+   * @example
+   * ```ts
+   * cv.setCollectSubModels(true);
+   * ```
+   */
+  setCollectSubModels(value: boolean): this {
+    return this.set(this.collectSubModels, value);
+  }
+
+  /**
+   * Not supported: the estimator, the evaluator and the param maps are not saved yet. Save the fitted model
+   * (`CrossValidatorModel`, `TrainValidationSplitModel`) instead. Throws `IOError` `UNSUPPORTED_OPERATION`.
+   *
+   * @example
+   * ```ts
+   * await (await cv.fit(train)).save('/models/cv'); // the fitted model saves
+   * ```
+   */
+  override save(_path: string, _options?: SaveOptions): Promise<void> {
+    return Promise.reject(
+      new IOError(
+        'UNSUPPORTED_OPERATION',
+        `${this.uid}: a ${this.constructor.name} cannot be saved yet (its estimator, evaluator and param maps are ` +
+          'not written to disk). Save the fitted model instead, or rebuild the tuner in code.',
+        { stage: this.uid, className: this.constructor.name },
+      ),
+    );
+  }
+
+  /** Prepares the estimator (see {@link PipelineStage.prepare}). */
+  override async prepare(): Promise<void> {
+    await this.getEstimator().prepare();
+  }
+
+  /**
+   * The estimator's output schema, after checking (as Spark's `ValidatorParams`) that the grid is not empty, that
+   * every map names params of the estimator with valid values, and that the estimator accepts `schema` with each
+   * map. Throws `ParamError` (`PARAM_NOT_DEFINED`, `EMPTY_PARAM_GRID`, `INVALID_PARAM_GRID`) or the estimator's
+   * `SchemaError`, before anything is fitted.
+   *
+   * @example
+   * ```ts
+   * cv.transformSchema(await df.schema());
+   * ```
+   */
+  transformSchema(schema: StructType): StructType {
+    this.getEvaluator();
+    const estimator = this.getEstimator();
+    const maps = this.getEstimatorParamMaps();
+    checkSearch(estimator, maps, schema, this.uid);
+    return estimator.copy(maps[0]).transformSchema(schema);
+  }
+
+  /** A required param's value, or `ParamError` `PARAM_NOT_DEFINED` saying how to set it. */
+  private required<T>(param: Param<T>): T {
+    if (!this.isDefined(param)) {
+      throw new ParamError(
+        'PARAM_NOT_DEFINED',
+        `${this.uid}: param '${param.name}' is not set; it is required. Pass it to the constructor ` +
+          `({ ${param.name}: … }) or call set${param.name[0]?.toUpperCase()}${param.name.slice(1)}(…).`,
+        { stage: this.uid, param: param.name },
+      );
+    }
+    return this.getOrDefault(param);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * What {@link CrossValidator} and {@link TrainValidationSplit} share: the checks made before anything is fitted,
+ * and fitting and evaluating every param map on one split through the bounded scheduler.
+ *
+ * @module
+ */
+import { DeepframeError, ParamError, SchemaError } from '../../errors.js';
+import type { DataFrame } from '../../frame/DataFrame.js';
+import { count, max, min } from '../../frame/functions.js';
+import { isIntegral, type StructType } from '../../types/DataType.js';
+import { Estimator } from '../Estimator.js';
+import type { Evaluator } from '../evaluation/Evaluator.js';
+import type { Model } from '../Model.js';
+import { describeValue, invalidValue } from '../Param.js';
+import { ParamMap } from '../ParamMap.js';
+import type { ParamOverrides } from '../Params.js';
+import { Pipeline } from '../Pipeline.js';
+import { runBounded, type SearchTask } from './scheduler.js';
+
+/** The model type an estimator type fits. */
+export type ModelOf<E> = E extends Estimator<infer M> ? M : Model;
+
+/** The converter of an `estimator` param: any {@link Estimator}. */
+export function toEstimator<E extends Estimator>(value: unknown): E {
+  if (value instanceof Estimator) return value as E;
+  throw invalidValue(value, 'an Estimator (LogisticRegression, a Pipeline, …)');
+}
+
+/** The converter of an `evaluator` param: any evaluator (a `Params` with `evaluate` and `isLargerBetter`). */
+export function toEvaluator(value: unknown): Evaluator {
+  const v = value as { evaluate?: unknown; isLargerBetter?: unknown } | null;
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.evaluate === 'function' &&
+    typeof v.isLargerBetter === 'function'
+  ) {
+    return value as Evaluator;
+  }
+  throw invalidValue(value, 'an Evaluator (MulticlassClassificationEvaluator, …)');
+}
+
+/** The converter of an `estimatorParamMaps` param: an array of {@link ParamMap}s or plain objects of values. */
+export function toParamMaps<E>(value: unknown): readonly ParamOverrides<E>[] {
+  const expected =
+    'an array of param maps (ParamMaps or objects of values by name, as ParamGridBuilder.build() makes)';
+  if (!Array.isArray(value)) throw invalidValue(value, expected);
+  for (const [i, map] of (value as unknown[]).entries()) {
+    if (!(map instanceof ParamMap) && (typeof map !== 'object' || map === null || Array.isArray(map))) {
+      throw invalidValue(value, `${expected}; element ${i} is ${describeValue(map)}`);
+    }
+  }
+  return Object.freeze([...(value as ParamOverrides<E>[])]);
+}
+
+/**
+ * Checks a search before anything runs: a non-empty grid whose every map names params the estimator (or, for a
+ * pipeline, one of its stages) has, with valid values, and an input schema the estimator accepts with every map.
+ * Throws `ParamError` `EMPTY_PARAM_GRID` / `INVALID_PARAM_GRID`, or the estimator's `SchemaError`.
+ */
+export function checkSearch<E extends Estimator>(
+  estimator: E,
+  maps: readonly ParamOverrides<E>[],
+  schema: StructType,
+  stage: string,
+): void {
+  if (maps.length === 0) {
+    throw new ParamError(
+      'EMPTY_PARAM_GRID',
+      `${stage}: estimatorParamMaps is empty, so there is no model to choose from. Pass at least one param map ` +
+        '(new ParamGridBuilder().build() gives one empty map: the estimator as it is).',
+      { stage, param: 'estimatorParamMaps' },
+    );
+  }
+  const owners = stageUids(estimator);
+  for (const [i, map] of maps.entries()) {
+    let copy: E;
+    try {
+      if (map instanceof ParamMap) {
+        for (const [param] of map) {
+          if (!owners.has(param.parent)) {
+            throw new ParamError(
+              'UNKNOWN_PARAM',
+              `param '${String(param)}' belongs to stage '${param.parent}', which is not the estimator ` +
+                `'${estimator.uid}' nor one of its stages`,
+              { param: String(param) },
+            );
+          }
+        }
+      }
+      copy = estimator.copy(map);
+    } catch (e) {
+      if (!(e instanceof ParamError)) throw e;
+      throw new ParamError(
+        'INVALID_PARAM_GRID',
+        `${stage}: estimatorParamMaps[${i}] does not fit the estimator '${estimator.uid}': ${e.message.replace(/^\[[A-Z_]+\] /, '')} ` +
+          'Build the grid from the estimator’s own params (ParamGridBuilder<ThatClass>, or its Param objects).',
+        { stage, index: String(i), estimator: estimator.uid },
+        { cause: e },
+      );
+    }
+    copy.transformSchema(schema);
+  }
+}
+
+/** The uids of `estimator` and, for a pipeline, of its stages (recursively): the owners a grid's params may have. */
+function stageUids(estimator: Estimator): Set<string> {
+  const out = new Set<string>([estimator.uid]);
+  if (estimator instanceof Pipeline) {
+    for (const stage of estimator.getStages()) {
+      if (stage instanceof Estimator) for (const uid of stageUids(stage)) out.add(uid);
+      else out.add(stage.uid);
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a fold column: in the schema, of an integer type (schema only: for `transformSchema`).
+ */
+export function checkFoldColType(schema: StructType, foldCol: string, stage: string): void {
+  const field = schema.fields.find((f) => f.name === foldCol);
+  if (field === undefined) {
+    throw new SchemaError(
+      'UNRESOLVED_COLUMN',
+      `${stage}: foldCol '${foldCol}' is not a column of the input (columns: ${schema.fields.map((f) => f.name).join(', ')}). ` +
+        "Name an integer column holding each row's fold, or set foldCol to '' for random folds.",
+      { stage, column: foldCol },
+    );
+  }
+  if (!isIntegral(field.type)) {
+    throw new SchemaError(
+      'WRONG_COLUMN_TYPE',
+      `${stage}: foldCol '${foldCol}' must be of an integer type (fold numbers 0 … numFolds−1); it is ` +
+        `${String(field.type)}. Cast it to int.`,
+      { stage, column: foldCol, actual: String(field.type), expected: 'an integer type' },
+    );
+  }
+}
+
+/**
+ * Checks a fold column's values: every row has a fold in `0 … numFolds − 1`. One aggregate query; throws
+ * `SchemaError` `INVALID_FOLD_VALUE` naming the smallest and largest values and the null count.
+ */
+export async function checkFoldColValues(
+  df: DataFrame,
+  foldCol: string,
+  numFolds: number,
+  stage: string,
+): Promise<void> {
+  const [row] = await df
+    .agg(
+      min(foldCol).alias('lo'),
+      max(foldCol).alias('hi'),
+      count('*').alias('n'),
+      count(foldCol).alias('nonNull'),
+    )
+    .collect();
+  const lo = row?.lo === null || row?.lo === undefined ? undefined : Number(row.lo);
+  const hi = row?.hi === null || row?.hi === undefined ? undefined : Number(row.hi);
+  const nulls = Number(row?.n ?? 0) - Number(row?.nonNull ?? 0);
+  if (nulls > 0 || (lo !== undefined && lo < 0) || (hi !== undefined && hi >= numFolds)) {
+    throw new SchemaError(
+      'INVALID_FOLD_VALUE',
+      `${stage}: foldCol '${foldCol}' must hold fold numbers 0 … ${numFolds - 1} (numFolds ${numFolds}) in every row; ` +
+        `it holds values from ${lo} to ${hi}${nulls > 0 ? ` and ${nulls} nulls` : ''}. Fix the column or numFolds.`,
+      {
+        stage,
+        column: foldCol,
+        min: String(lo),
+        max: String(hi),
+        nulls: String(nulls),
+        numFolds: String(numFolds),
+      },
+    );
+  }
+}
+
+/** What one split of a search gives: a metric per param map, and the models when they are collected. */
+export interface SplitResult<M extends Model> {
+  readonly metrics: number[];
+  readonly models: M[] | undefined;
+}
+
+/**
+ * Fits every param map on `train` and evaluates each model on `validation`, up to `parallelism` at once; the
+ * metrics (and models) are in param-map order whatever order the fits finish in.
+ *
+ * An estimator that keeps {@link Estimator}'s own `fitMultiple` (fit one map after another) has each map fitted
+ * by its own task, so that fits can overlap; an estimator that overrides `fitMultiple` (to share work between
+ * fits) is asked for its models through it, by up to `parallelism` tasks at once, as pyspark does.
+ */
+export async function searchSplit<E extends Estimator>(options: {
+  readonly estimator: E;
+  readonly maps: readonly ParamOverrides<E>[];
+  readonly evaluator: Evaluator;
+  readonly train: DataFrame;
+  readonly validation: DataFrame;
+  readonly fold: number;
+  readonly parallelism: number;
+  readonly collectModels: boolean;
+}): Promise<SplitResult<ModelOf<E>>> {
+  const { estimator, maps, evaluator, train, validation, fold } = options;
+  const metrics = new Array<number>(maps.length);
+  const models = options.collectModels ? new Array<ModelOf<E>>(maps.length) : undefined;
+  const tasks: SearchTask[] = maps.map((_, index) => ({ fold, index }));
+  const ownFitMultiple = estimator.fitMultiple !== Estimator.prototype.fitMultiple;
+  const iterator = ownFitMultiple ? estimator.fitMultiple(train, maps) : undefined;
+  await runBounded(tasks, options.parallelism, async (task) => {
+    let index = task.index;
+    let model: Model;
+    if (iterator === undefined) {
+      model = await estimator.fit(train, maps[index] as ParamOverrides<E>);
+    } else {
+      const next = await iterator.next();
+      if (next.done === true) throw fitMultipleEnded(estimator, maps.length);
+      [index, model] = next.value;
+    }
+    const metric = await evaluator.evaluate(await model.transform(validation));
+    metrics[index] = metric;
+    if (models !== undefined) models[index] = model as ModelOf<E>;
+  });
+  return { metrics, models };
+}
+
+function fitMultipleEnded(estimator: Estimator, expected: number): DeepframeError {
+  return new DeepframeError(
+    'INTERNAL',
+    `${estimator.uid}.fitMultiple() yielded fewer models than the ${expected} param maps it was given.`,
+    { stage: estimator.uid, expected: String(expected) },
+  );
+}
+
+/**
+ * The index of the best metric: the largest when `largerBetter`, else the smallest; the first of equal ones (as
+ * numpy's argmax / argmin). NaN metrics are never best unless all are NaN.
+ */
+export function bestIndex(metrics: readonly number[], largerBetter: boolean): number {
+  let best = 0;
+  for (let i = 1; i < metrics.length; i++) {
+    const m = metrics[i] as number;
+    const b = metrics[best] as number;
+    if (Number.isNaN(m)) continue;
+    if (Number.isNaN(b) || (largerBetter ? m > b : m < b)) best = i;
+  }
+  return best;
+}

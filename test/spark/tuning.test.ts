@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { col } from '../../src/frame/functions.js';
+import { Session } from '../../src/frame/Session.js';
+import { LogisticRegression } from '../../src/ml/classification/LogisticRegression.js';
+import { BinaryClassificationEvaluator } from '../../src/ml/evaluation/BinaryClassificationEvaluator.js';
+import { CrossValidator } from '../../src/ml/tuning/CrossValidator.js';
+import { ParamGridBuilder } from '../../src/ml/tuning/ParamGridBuilder.js';
+import { binaryFrame } from '../ml/tuning/data.js';
+import { useSparkCluster } from './helpers/cluster.js';
+
+describe('CrossValidator on Spark', () => {
+  const cluster = useSparkCluster('local');
+  let spark: Session | undefined;
+  let local: Session | undefined;
+  before(async () => {
+    spark = await Session.builder().remote(cluster().connectUrl).create();
+    local = await Session.builder().master('local[2]').create();
+  });
+  after(async () => {
+    await spark?.stop();
+    await local?.stop();
+  });
+
+  it('gives the same avgMetrics and best model as the embedded engine with the same folds (foldCol)', async () => {
+    const cv = new CrossValidator({
+      estimator: new LogisticRegression({ maxIter: 30, showProgress: false }),
+      estimatorParamMaps: new ParamGridBuilder<LogisticRegression>().addGrid('regParam', [1, 0.01]).build(),
+      evaluator: new BinaryClassificationEvaluator(),
+      numFolds: 3,
+      foldCol: 'fold',
+    });
+    const onSpark = await cv.fit(binaryFrame(spark!, 120));
+    const embedded = await cv.fit(binaryFrame(local!, 120));
+    assert.equal(onSpark.avgMetrics.length, 2);
+    // The same rows train the same models; only the order of float sums may differ between engines.
+    onSpark.avgMetrics.forEach((m, i) => {
+      assert.ok(Number.isFinite(m) && m > 0.5 && m <= 1, `AUC ${m}`);
+      assert.ok(Math.abs(m - (embedded.avgMetrics[i] as number)) < 1e-9, `${m} vs ${embedded.avgMetrics[i]}`);
+    });
+    const a = Array.from(onSpark.bestModel.coefficientMatrix);
+    const b = Array.from(embedded.bestModel.coefficientMatrix);
+    for (const [i, c] of a.entries()) assert.ok(Math.abs(c - (b[i] as number)) < 1e-9);
+    const predictions = await (await onSpark.transform(binaryFrame(spark!, 120)))
+      .select('id', 'prediction')
+      .orderBy(col('id'))
+      .collect();
+    assert.equal(predictions.length, 120);
+  });
+
+  it('random folds work on Spark too', async () => {
+    const model = await new CrossValidator({
+      estimator: new LogisticRegression({ maxIter: 20, showProgress: false }),
+      estimatorParamMaps: [{ regParam: 0.1 }],
+      evaluator: new BinaryClassificationEvaluator(),
+      numFolds: 2,
+      seed: 5,
+    }).fit(binaryFrame(spark!, 120));
+    assert.ok(Number.isFinite(model.avgMetrics[0]) && (model.avgMetrics[0] as number) > 0.5);
+  });
+});
