@@ -68,7 +68,6 @@ export {
   VectorAssembler,
   type VectorAssemblerHandleInvalid,
 } from './feature/index.js';
-
 export { loadStage, readMetadata, readStages } from './loadStage.js';
 export { Model } from './Model.js';
 export {
@@ -136,3 +135,18 @@ export {
 } from './sharedParams.js';
 export { Transformer } from './Transformer.js';
 export { TypeConverters } from './TypeConverters.js';
+export {
+  CrossValidator,
+  CrossValidatorModel,
+  type CrossValidatorModelOptions,
+  type CrossValidatorOptions,
+  type ModelOf,
+  ParamGridBuilder,
+  TrainValidationSplit,
+  TrainValidationSplitModel,
+  type TrainValidationSplitModelOptions,
+  type TrainValidationSplitOptions,
+  Validator,
+  ValidatorModel,
+  type ValidatorModelOptions,
+} from './tuning/index.js';
