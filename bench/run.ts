@@ -6,12 +6,14 @@ import { engineBench } from './engine.js';
 import { inferenceBench } from './inference.js';
 import { sparkBench } from './spark.js';
 import { trainingBench } from './training.js';
+import { tuningBench } from './tuning.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: engineBench,
   inference: inferenceBench,
   spark: sparkBench,
   training: trainingBench,
+  tuning: tuningBench,
 };
 
 const name = process.argv[2];

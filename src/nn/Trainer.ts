@@ -21,6 +21,7 @@ import {
   stepScalarNames,
   stepScalarValues,
 } from './optimizers.js';
+import { trainingThreads } from './threads.js';
 
 /**
  * Losses: softmax cross-entropy on class indices; binary cross-entropy on 0/1 float targets, one per output unit
@@ -38,7 +39,7 @@ export interface TrainingOptions {
   readonly inputSize: number | readonly number[];
   /** Seed of the weight initialization and of the dropout masks (default 0). */
   readonly seed?: number;
-  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice). */
+  /** ONNX Runtime intra-op threads (default: the `withTrainingThreads` scope's, else ONNX Runtime's choice). */
   readonly threads?: number;
   /** Starting weights, one array per parameter in the order of `model.params` (default: seeded initialization). */
   readonly initialWeights?: readonly Float32Array[];
@@ -108,8 +109,9 @@ export async function compileTraining(model: Sequential, options: TrainingOption
   }
   const optState = optimizerState(options.optimizer, specs);
   const parts = { model, options, inputShape, outShape, specs, optState, stateSpecs };
+  const threads = trainingThreads(options.threads);
   const sessionOptions: ort.InferenceSession.SessionOptions =
-    options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
+    threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 };
   const compile = async (steps: number): Promise<StepRunner> => {
     const graph = stepGraph(parts, steps);
     return { ...graph, steps, session: await ort.InferenceSession.create(graph.bytes, sessionOptions) };

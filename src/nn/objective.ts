@@ -14,6 +14,7 @@ import { ParamError, SchemaError } from '../errors.js';
 import { Tape, type Value } from './autodiff.js';
 import { GraphBuilder } from './graph.js';
 import type { ParamSpec, Sequential } from './layers.js';
+import { trainingThreads } from './threads.js';
 
 /**
  * Per-row losses: `crossEntropy` (softmax over the outputs against a class index), `logistic` (one output, a
@@ -33,7 +34,7 @@ export interface ObjectiveOptions {
    * or `float32` (about twice as fast, for large networks).
    */
   readonly dtype?: 'float32' | 'float64';
-  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice). */
+  /** ONNX Runtime intra-op threads (default: the `withTrainingThreads` scope's, else ONNX Runtime's choice). */
   readonly threads?: number;
   /**
    * A factor per feature that the features are multiplied by inside the graph, before the model (standardization
@@ -122,9 +123,10 @@ export async function compileObjective(model: Sequential, options: ObjectiveOpti
   const grads = tape.backward(loss, params);
   const lossOut = g.output(loss.name, dtype, [], 'loss');
   const gradOuts = grads.map((gr, i) => g.output(gr, dtype, specs[i]?.shape ?? [], `${specs[i]?.name}_grad`));
+  const threads = trainingThreads(options.threads);
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
   };
   const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions);
   return new Objective(

@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { DeepframeError, ParamError, SchemaError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import { count, max, min } from '../../frame/functions.js';
+import { withTrainingThreads } from '../../nn/threads.js';
 import { isIntegral, type StructType } from '../../types/DataType.js';
 import { Estimator } from '../Estimator.js';
 import type { Evaluator } from '../evaluation/Evaluator.js';
@@ -206,7 +208,11 @@ export async function searchSplit<E extends Estimator>(options: {
   const tasks: SearchTask[] = maps.map((_, index) => ({ fold, index }));
   const ownFitMultiple = estimator.fitMultiple !== Estimator.prototype.fitMultiple;
   const iterator = ownFitMultiple ? estimator.fitMultiple(train, maps) : undefined;
-  await runBounded(tasks, options.parallelism, async (task) => {
+  // Fits running at once share the cores: each one's training sessions get cores / fits intra-op threads, so that
+  // two fits on two cores each run on one instead of both contending for both.
+  const lanes = Math.max(1, Math.min(options.parallelism, tasks.length));
+  const threads = Math.max(1, Math.floor(availableParallelism() / lanes));
+  const fitOne = async (task: SearchTask) => {
     let index = task.index;
     let model: Model;
     if (iterator === undefined) {
@@ -219,7 +225,10 @@ export async function searchSplit<E extends Estimator>(options: {
     const metric = await evaluator.evaluate(await model.transform(validation));
     metrics[index] = metric;
     if (models !== undefined) models[index] = model as ModelOf<E>;
-  });
+  };
+  await runBounded(tasks, options.parallelism, (task) =>
+    lanes === 1 ? fitOne(task) : withTrainingThreads(threads, () => fitOne(task)),
+  );
   return { metrics, models };
 }
 
