@@ -7,7 +7,15 @@ import type { ParamOverrides, ParamsOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CrossValidatorModel } from './CrossValidatorModel.js';
-import { bestIndex, checkFoldColType, checkFoldColValues, type ModelOf, searchSplit } from './search.js';
+import type { FitWorkers } from './fitWorkers.js';
+import {
+  bestIndex,
+  checkFoldColType,
+  checkFoldColValues,
+  type ModelOf,
+  searchSplit,
+  startFitWorkers,
+} from './search.js';
 import { Validator } from './Validator.js';
 
 /** Options of {@link CrossValidator}'s constructor: its params by name. */
@@ -165,8 +173,10 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
     const collect = this.getCollectSubModels();
     if (foldCol !== '') await checkFoldColValues(df, foldCol, k, this.uid);
     const data = df.cache();
+    let workers: FitWorkers | undefined;
     try {
       await data.count();
+      workers = await startFitWorkers(data, estimator, evaluator, this.getParallelism(), maps.length);
       const splits = foldCol === '' ? randomFolds(data, k, this.getSeed()) : columnFolds(data, foldCol, k);
       const metrics: number[][] = [];
       const subModels: ModelOf<E>[][] = [];
@@ -180,6 +190,7 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
           fold,
           parallelism: this.getParallelism(),
           collectModels: collect,
+          workers,
         });
         metrics.push(result.metrics);
         if (result.models !== undefined) subModels.push(result.models);
@@ -197,6 +208,7 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
       });
       return this.copyValues(model);
     } finally {
+      await workers?.close();
       await data.unpersist();
     }
   }

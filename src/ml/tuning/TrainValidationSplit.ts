@@ -4,7 +4,8 @@ import type { Evaluator } from '../evaluation/Evaluator.js';
 import type { ParamOverrides, ParamsOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
 import { TypeConverters } from '../TypeConverters.js';
-import { bestIndex, type ModelOf, searchSplit } from './search.js';
+import type { FitWorkers } from './fitWorkers.js';
+import { bestIndex, type ModelOf, searchSplit, startFitWorkers } from './search.js';
 import { TrainValidationSplitModel } from './TrainValidationSplitModel.js';
 import { Validator } from './Validator.js';
 
@@ -102,8 +103,10 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
     const ratio = this.getTrainRatio();
     const collect = this.getCollectSubModels();
     const data = df.cache();
+    let workers: FitWorkers | undefined;
     try {
       await data.count();
+      workers = await startFitWorkers(data, estimator, evaluator, this.getParallelism(), maps.length);
       const [train, validation] = data.randomSplit([ratio, 1 - ratio], this.getSeed()) as [
         DataFrame,
         DataFrame,
@@ -117,6 +120,7 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
         fold: 0,
         parallelism: this.getParallelism(),
         collectModels: collect,
+        workers,
       });
       const best = bestIndex(result.metrics, evaluator.isLargerBetter());
       const bestModel = (await estimator.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>;
@@ -128,6 +132,7 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
       });
       return this.copyValues(model);
     } finally {
+      await workers?.close();
       await data.unpersist();
     }
   }

@@ -17,6 +17,7 @@ import { describeValue, invalidValue } from '../Param.js';
 import { ParamMap } from '../ParamMap.js';
 import type { ParamOverrides } from '../Params.js';
 import { Pipeline } from '../Pipeline.js';
+import { FitWorkers } from './fitWorkers.js';
 import { runBounded, type SearchTask } from './scheduler.js';
 
 /** The model type an estimator type fits. */
@@ -201,12 +202,28 @@ export async function searchSplit<E extends Estimator>(options: {
   readonly fold: number;
   readonly parallelism: number;
   readonly collectModels: boolean;
+  /** Fit worker threads (see {@link startFitWorkers}); without them the fits run on this thread. */
+  readonly workers?: FitWorkers | undefined;
 }): Promise<SplitResult<ModelOf<E>>> {
   const { estimator, maps, evaluator, train, validation, fold } = options;
   const metrics = new Array<number>(maps.length);
   const models = options.collectModels ? new Array<ModelOf<E>>(maps.length) : undefined;
   const tasks: SearchTask[] = maps.map((_, index) => ({ fold, index }));
-  const ownFitMultiple = estimator.fitMultiple !== Estimator.prototype.fitMultiple;
+  const workers = options.workers;
+  if (workers !== undefined) {
+    const split = await workers.share(train, validation);
+    await runBounded(tasks, options.parallelism, async (task) => {
+      const { metric, model } = await workers.fit<ModelOf<E>>(
+        split,
+        maps[task.index] as ParamOverrides<Estimator>,
+        models !== undefined,
+      );
+      metrics[task.index] = metric;
+      if (models !== undefined && model !== undefined) models[task.index] = model;
+    });
+    return { metrics, models };
+  }
+  const ownFitMultiple = hasOwnFitMultiple(estimator);
   const iterator = ownFitMultiple ? estimator.fitMultiple(train, maps) : undefined;
   // Fits running at once share the cores: each one's training sessions get cores / fits intra-op threads, so that
   // two fits on two cores each run on one instead of both contending for both.
@@ -230,6 +247,26 @@ export async function searchSplit<E extends Estimator>(options: {
     lanes === 1 ? fitOne(task) : withTrainingThreads(threads, () => fitOne(task)),
   );
   return { metrics, models };
+}
+
+function hasOwnFitMultiple(estimator: Estimator): boolean {
+  return estimator.fitMultiple !== Estimator.prototype.fitMultiple;
+}
+
+/**
+ * Fit worker threads for a search with `parallelism` above 1 on the embedded engine, one per lane, when the
+ * estimator fits one map at a time (its own `fitMultiple` shares work across maps on one thread) and can be saved
+ * and the evaluator is one of deepframe's; otherwise `undefined`, and the fits run on the calling thread.
+ */
+export async function startFitWorkers(
+  data: DataFrame,
+  estimator: Estimator,
+  evaluator: Evaluator,
+  parallelism: number,
+  maps: number,
+): Promise<FitWorkers | undefined> {
+  if (parallelism < 2 || hasOwnFitMultiple(estimator)) return undefined;
+  return FitWorkers.start(data, estimator, evaluator, Math.min(parallelism, maps));
 }
 
 function fitMultipleEnded(estimator: Estimator, expected: number): DeepframeError {
