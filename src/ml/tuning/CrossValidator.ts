@@ -5,6 +5,7 @@ import type { Estimator } from '../Estimator.js';
 import type { Evaluator } from '../evaluation/Evaluator.js';
 import type { ParamOverrides, ParamsOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
+import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CrossValidatorModel } from './CrossValidatorModel.js';
 import type { FitWorkers } from './fitWorkers.js';
@@ -16,7 +17,7 @@ import {
   searchSplit,
   startFitWorkers,
 } from './search.js';
-import { Validator } from './Validator.js';
+import { loadTunerParts, Validator } from './Validator.js';
 
 /** Options of {@link CrossValidator}'s constructor: its params by name. */
 export interface CrossValidatorOptions<E extends Estimator> extends ParamsOptions {
@@ -252,3 +253,8 @@ function std(values: readonly number[]): number {
   const m = mean(values);
   return Math.sqrt(values.reduce((a, b) => a + (b - m) * (b - m), 0) / values.length);
 }
+
+registerStage('CrossValidator', async (context) => {
+  const parts = await loadTunerParts(context);
+  return new CrossValidator({ uid: context.metadata.uid, ...parts }).setParamsFromJson(context.metadata);
+});

@@ -3,11 +3,12 @@ import type { Estimator } from '../Estimator.js';
 import type { Evaluator } from '../evaluation/Evaluator.js';
 import type { ParamOverrides, ParamsOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
+import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
 import type { FitWorkers } from './fitWorkers.js';
 import { bestIndex, type ModelOf, searchSplit, startFitWorkers } from './search.js';
 import { TrainValidationSplitModel } from './TrainValidationSplitModel.js';
-import { Validator } from './Validator.js';
+import { loadTunerParts, Validator } from './Validator.js';
 
 /** Options of {@link TrainValidationSplit}'s constructor: its params by name. */
 export interface TrainValidationSplitOptions<E extends Estimator> extends ParamsOptions {
@@ -137,3 +138,10 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
     }
   }
 }
+
+registerStage('TrainValidationSplit', async (context) => {
+  const parts = await loadTunerParts(context);
+  return new TrainValidationSplit({ uid: context.metadata.uid, ...parts }).setParamsFromJson(
+    context.metadata,
+  );
+});

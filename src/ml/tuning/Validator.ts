@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import { IOError, ParamError } from '../../errors.js';
 import type { StructType } from '../../types/DataType.js';
 import { Estimator } from '../Estimator.js';
 import type { Evaluator } from '../evaluation/Evaluator.js';
+import { loadStage } from '../loadStage.js';
 import type { Model } from '../Model.js';
-import type { Param } from '../Param.js';
+import type { JsonValue, Param } from '../Param.js';
 import type { ParamOverrides } from '../Params.js';
-import type { SaveOptions } from '../persistence.js';
+import type { LoadContext, SaveOptions } from '../persistence.js';
+import { writeStage } from '../saveStage.js';
 import { SharedParams } from '../sharedParams.js';
+import { evaluatorSpec, makeEvaluator } from './evaluatorSpec.js';
+import { paramMapsFromJson, paramMapsToJson } from './paramMapsJson.js';
 import { checkSearch, toEstimator, toEvaluator, toParamMaps } from './search.js';
 
 /**
@@ -188,23 +193,56 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
   }
 
   /**
-   * Not supported: the estimator, the evaluator and the param maps are not saved yet. Save the fitted model
-   * (`CrossValidatorModel`, `TrainValidationSplitModel`) instead. Throws `IOError` `UNSUPPORTED_OPERATION`.
+   * Saves the tuner: its params in `metadata.json`, the estimator under `estimator/`, and in `extra` the evaluator
+   * (its class and params) and the param maps. Throws `IOError` `UNSUPPORTED_OPERATION` for an evaluator that is
+   * not one of deepframe's (it could not be made again on load).
    *
    * @example
    * ```ts
-   * await (await cv.fit(train)).save('/models/cv'); // the fitted model saves
+   * await cv.save('/models/cv-search');
+   * const again = await CrossValidator.load('/models/cv-search');
    * ```
    */
-  override save(_path: string, _options?: SaveOptions): Promise<void> {
-    return Promise.reject(
-      new IOError(
-        'UNSUPPORTED_OPERATION',
-        `${this.uid}: a ${this.constructor.name} cannot be saved yet (its estimator, evaluator and param maps are ` +
-          'not written to disk). Save the fitted model instead, or rebuild the tuner in code.',
-        { stage: this.uid, className: this.constructor.name },
-      ),
-    );
+  override save(path: string, options?: SaveOptions): Promise<void> {
+    if (evaluatorSpec(this.getEvaluator()) === undefined) {
+      return Promise.reject(
+        new IOError(
+          'UNSUPPORTED_OPERATION',
+          `${this.uid}: its evaluator (${this.getEvaluator().constructor.name}) is not one of deepframe's ` +
+            'evaluators, so it could not be made again when the tuner is loaded. Save the fitted model instead.',
+          { stage: this.uid, className: this.getEvaluator().constructor.name },
+        ),
+      );
+    }
+    return super.save(path, options);
+  }
+
+  /**
+   * The evaluator and the param maps, for `metadata.json`'s `extra`.
+   *
+   * @example
+   * ```ts
+   * cv.extraMetadata(); // { evaluator: { className: 'MulticlassClassificationEvaluator', params: {…} }, estimatorParamMaps: […] }
+   * ```
+   */
+  override extraMetadata(): { readonly [key: string]: JsonValue } {
+    const spec = evaluatorSpec(this.getEvaluator());
+    return {
+      evaluator: spec === undefined ? null : { className: spec.className, params: spec.params as JsonValue },
+      estimatorParamMaps: paramMapsToJson(this.getEstimator(), this.getEstimatorParamMaps()),
+    };
+  }
+
+  /**
+   * Writes the estimator under `estimator/`.
+   *
+   * @example
+   * ```ts
+   * await cv.save('/models/cv-search'); // calls saveImpl
+   * ```
+   */
+  override async saveImpl(dir: string): Promise<void> {
+    await writeStage(this.getEstimator(), join(dir, 'estimator'));
   }
 
   /** Prepares the estimator (see {@link PipelineStage.prepare}). */
@@ -243,4 +281,38 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
     }
     return this.getOrDefault(param);
   }
+}
+
+/** What a saved tuner holds besides its own params: the estimator, the evaluator and the param maps. */
+export async function loadTunerParts<E extends Estimator>({
+  path,
+  metadata,
+}: LoadContext): Promise<{ estimator: E; evaluator: Evaluator; estimatorParamMaps: ParamOverrides<E>[] }> {
+  const estimator = await loadStage(join(path, 'estimator'));
+  if (!(estimator instanceof Estimator)) {
+    throw new IOError(
+      'INVALID_METADATA',
+      `The tuner saved at '${path}' holds no estimator under estimator/.`,
+      {
+        path,
+        expected: 'an Estimator',
+      },
+    );
+  }
+  const spec = metadata.extra?.evaluator as { className?: unknown; params?: unknown } | null | undefined;
+  if (typeof spec?.className !== 'string' || typeof spec.params !== 'object' || spec.params === null) {
+    throw new IOError(
+      'INVALID_METADATA',
+      `The tuner saved at '${path}' has no extra.evaluator {className, params}.`,
+      {
+        path,
+        field: 'extra.evaluator',
+      },
+    );
+  }
+  return {
+    estimator: estimator as E,
+    evaluator: makeEvaluator({ className: spec.className, params: spec.params as Record<string, unknown> }),
+    estimatorParamMaps: paramMapsFromJson(estimator as E, metadata.extra?.estimatorParamMaps, path),
+  };
 }
