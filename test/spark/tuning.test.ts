@@ -58,4 +58,14 @@ describe('CrossValidator on Spark', () => {
     }).fit(binaryFrame(spark!, 120));
     assert.ok(Number.isFinite(model.avgMetrics[0]) && (model.avgMetrics[0] as number) > 0.5);
   });
+
+  it('keeps a cached DataFrame on the cluster (persist) and lets it go (unpersist), rows unchanged', async () => {
+    const df = binaryFrame(spark!, 120).filter(col('fold').notEqual(1));
+    const expected = await df.orderBy(col('id')).collect();
+    const cached = df.cache();
+    assert.equal(await cached.count(), 80);
+    assert.deepEqual(await cached.orderBy(col('id')).collect(), expected);
+    await cached.unpersist();
+    assert.deepEqual(await df.orderBy(col('id')).collect(), expected);
+  });
 });

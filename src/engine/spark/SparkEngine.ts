@@ -32,6 +32,10 @@ export interface ConnectClientLike {
   addArtifacts(entries: readonly ArtifactEntry[]): Promise<readonly ArtifactSummary[]>;
   /** Sets session configuration. */
   setConfig(entries: Readonly<Record<string, string>>): Promise<void>;
+  /** Keeps a relation's rows on the cluster once computed; plans holding the same relation read them. */
+  persist(relation: ConnectRelation): Promise<void>;
+  /** Drops what {@link ConnectClientLike.persist} kept. */
+  unpersist(relation: ConnectRelation, blocking?: boolean): Promise<void>;
   /** Releases the session and closes the channel. */
   close(): Promise<void>;
 }
@@ -135,7 +139,8 @@ export class SparkEngine implements Engine {
   readonly parallelism: number;
   readonly #client: ConnectClientLike;
   readonly #local = new Map<string, { table: arrow.Table; schema: StructType; ipc?: Uint8Array }>();
-  readonly #persisted = new Set<string>();
+  /** The relations persisted on the cluster for `cache()` nodes, by cache id. */
+  readonly #persisted = new Map<string, ConnectRelation>();
   readonly #settings: SparkExecutorSettings;
   readonly #arrowBatchRowsDefault: string;
   #artifacts: ExecutorArtifacts | undefined;
@@ -248,6 +253,14 @@ export class SparkEngine implements Engine {
       }
       rows = String(Math.min(...nodes.map((n) => n.batchSize)));
     }
+    // A cached DataFrame's input is persisted on the cluster the first time a plan reads it: later plans compile the
+    // same relation, which Spark's cache manager then answers from the kept rows.
+    for (const node of cacheNodes(plan)) {
+      if (this.#persisted.has(node.cacheId)) continue;
+      const relation = this.#compiler(prepared).compile(node.input);
+      await this.#client.persist(relation);
+      this.#persisted.set(node.cacheId, relation);
+    }
     if (rows !== this.#arrowBatchRows) {
       await this.#client.setConfig({ [ARROW_BATCH_ROWS]: rows });
       this.#arrowBatchRows = rows;
@@ -317,7 +330,9 @@ export class SparkEngine implements Engine {
   }
 
   async uncache(cacheId: string): Promise<void> {
+    const relation = this.#persisted.get(cacheId);
     this.#persisted.delete(cacheId);
+    if (relation !== undefined && !this.#closed) await this.#client.unpersist(relation);
   }
 
   async close(): Promise<void> {
@@ -325,4 +340,15 @@ export class SparkEngine implements Engine {
     this.#closed = true;
     await this.#client.close();
   }
+}
+
+/** The `cache` nodes of a plan, innermost first. */
+function cacheNodes(plan: PlanNode): Extract<PlanNode, { kind: 'cache' }>[] {
+  const out: Extract<PlanNode, { kind: 'cache' }>[] = [];
+  const visit = (node: PlanNode) => {
+    for (const child of children(node)) visit(child);
+    if (node.kind === 'cache') out.push(node);
+  };
+  visit(plan);
+  return out;
 }
