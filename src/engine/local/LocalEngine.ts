@@ -26,6 +26,7 @@ import { appendRecordBatch } from './arrowToDuckDB.js';
 import { type CompiledPlan, type CompilerHost, PlanCompiler } from './compilePlan.js';
 import { chunkToRecordBatch } from './duckdbToArrow.js';
 import { duckdbTypeSql, fromDuckDBType } from './duckdbTypes.js';
+import { InlineStages, type StagePool } from './inlineStages.js';
 import { VECTOR_METADATA_KEY } from './readFilesSql.js';
 import { rebatch } from './rebatch.js';
 import { quoteIdent, quoteString } from './sqlText.js';
@@ -67,12 +68,19 @@ export class LocalEngine implements Engine {
   readonly #localData = new Map<string, { data: arrow.Table; schema: StructType; table?: Promise<string> }>();
   readonly #caches = new Map<string, { table: string; schema: StructType }>();
   readonly #placeholders = new WeakMap<PlanNode, Promise<CompiledPlan>>();
-  #pool: Promise<WorkerPool> | undefined;
+  #pool: Promise<StagePool> | undefined;
+  readonly #inlineStages: boolean;
   #queue: Promise<unknown> = Promise.resolve();
   #tableCounter = 0;
   #closed = false;
 
-  private constructor(instance: DuckDBInstance, analysis: DuckDBConnection, parallelism: number) {
+  private constructor(
+    instance: DuckDBInstance,
+    analysis: DuckDBConnection,
+    parallelism: number,
+    inlineStages: boolean,
+  ) {
+    this.#inlineStages = inlineStages;
     this.#instance = instance;
     this.#analysis = analysis;
     this.parallelism = parallelism;
@@ -90,12 +98,26 @@ export class LocalEngine implements Engine {
     const instance = await DuckDBInstance.create(':memory:', config);
     const analysis = await instance.connect();
     await analysis.run(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
-    return new LocalEngine(instance, analysis, threads);
+    const stageThreads = options.config['deepframe.local.stageThreads'];
+    if (stageThreads !== undefined && stageThreads !== '0') {
+      throw new ParamError(
+        'INVALID_PARAM',
+        `deepframe.local.stageThreads may only be '0' (tensor stages on the session's own thread); got '${stageThreads}'. ` +
+          'Leave it unset for a pool of one thread per core of the master (local[N]).',
+        { param: 'deepframe.local.stageThreads', value: stageThreads },
+      );
+    }
+    return new LocalEngine(instance, analysis, threads, stageThreads === '0');
   }
 
-  /** The worker pool for tensor stages, started on first use with one thread per core. */
-  pool(): Promise<WorkerPool> {
-    this.#pool ??= WorkerPool.create({ size: this.parallelism });
+  /**
+   * Where tensor stages run: a worker pool started on first use with one thread per core of the master, or this
+   * thread when the session's `deepframe.local.stageThreads` is `'0'`.
+   */
+  pool(): Promise<StagePool> {
+    this.#pool ??= this.#inlineStages
+      ? Promise.resolve(new InlineStages())
+      : WorkerPool.create({ size: this.parallelism });
     return this.#pool;
   }
 

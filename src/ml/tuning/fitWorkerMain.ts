@@ -37,7 +37,13 @@ interface SearchState {
   split?: { readonly key: SharedArrayBuffer; readonly train: DataFrame; readonly validation: DataFrame };
 }
 
-const session = Session.builder().master('local[1]').appName('deepframe fit thread').getOrCreate();
+// One core's worth of DuckDB, and tensor stages (the evaluation's predictions) on this thread: the search runs one
+// fit thread per lane already.
+const session = Session.builder()
+  .master('local[1]')
+  .config('deepframe.local.stageThreads', '0')
+  .appName('deepframe fit thread')
+  .getOrCreate();
 const states = new Map<number, Promise<SearchState>>();
 
 port.on('message', (message: FitInit | FitTask | FitEnd) => {

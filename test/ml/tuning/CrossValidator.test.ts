@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { DeepframeError, ParamError, SchemaError } from '../../../src/errors.js';
+import { type DeepframeError, ParamError, SchemaError } from '../../../src/errors.js';
 import type { DataFrame } from '../../../src/frame/DataFrame.js';
 import { col } from '../../../src/frame/functions.js';
 import { LogisticRegression } from '../../../src/ml/classification/LogisticRegression.js';
@@ -201,14 +201,6 @@ describe('CrossValidator', () => {
         () => makeCv({ foldCol: 'fold' }).setNumFolds(2).fit(df),
         'INVALID_FOLD_VALUE',
         SchemaError,
-      );
-    });
-
-    it('the estimator is not saved', async () => {
-      await expectError(
-        () => makeCv().save(join(dir(), 'cv-estimator')),
-        'UNSUPPORTED_OPERATION',
-        DeepframeError,
       );
     });
   });

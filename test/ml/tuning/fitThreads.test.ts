@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeepframeError } from '../../../src/errors.js';
 import type { DataFrame } from '../../../src/frame/DataFrame.js';
+import { col } from '../../../src/frame/functions.js';
 import { Session } from '../../../src/frame/Session.js';
 import { LogisticRegression } from '../../../src/ml/classification/LogisticRegression.js';
 import { BinaryClassificationEvaluator } from '../../../src/ml/evaluation/BinaryClassificationEvaluator.js';
@@ -50,10 +51,9 @@ describe('fit threads', () => {
       }
       assert.ok(a.model instanceof Object && b.model === undefined);
       const here = await lr.fit(train, { regParam: 0.1 });
-      assert.deepEqual(
-        await (await (a.model as typeof here).transform(validation)).select('probability').collect(),
-        await (await here.transform(validation)).select('probability').collect(),
-      );
+      const probabilities = async (model: typeof here) =>
+        (await model.transform(validation)).select('id', 'probability').orderBy(col('id')).collect();
+      assert.deepEqual(await probabilities(a.model as typeof here), await probabilities(here));
     } finally {
       await workers.close();
     }
