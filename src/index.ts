@@ -250,6 +250,7 @@ export {
   Sequential,
   sgd,
   Trainer,
+  withTrainingThreads,
 } from './nn/index.js';
 export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';

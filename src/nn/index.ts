@@ -51,3 +51,4 @@ export { type AdamSpec, adam, type OptimizerSpec, type SgdSpec, sgd } from './op
 export { AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, type Pool2DOptions } from './pooling.js';
 export { avgPool2d, globalAvgPool, globalMaxPool, maxPool2d } from './poolingOps.js';
 export { compileTraining, type Labels, type Loss, Trainer, type TrainingOptions } from './Trainer.js';
+export { trainingThreads, withTrainingThreads } from './threads.js';
