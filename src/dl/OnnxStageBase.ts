@@ -4,6 +4,7 @@ import type { DataFrame } from '../frame/DataFrame.js';
 import { Transformer } from '../ml/Transformer.js';
 import type { OnnxStageSpec } from '../models/onnxStage.js';
 import type { SessionOptionsJson } from '../models/sessions.js';
+import { trainingThreads } from '../nn/threads.js';
 import type { StructType } from '../types/DataType.js';
 import { OnnxParams } from './onnxParams.js';
 
@@ -53,7 +54,9 @@ export abstract class OnnxStageBase extends Transformer {
     return {
       executionProviders: [...this.getExecutionProviders()],
       intraOpNumThreads:
-        threads > 0 ? threads : Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallelism))),
+        threads > 0
+          ? threads
+          : (trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallelism)))),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     };

@@ -1,7 +1,8 @@
 /**
- * How many ONNX Runtime intra-op threads a training session gets when its options do not say: a value scoped to an
- * asynchronous call tree (`AsyncLocalStorage`), so that a caller that runs several fits at once — a model search
- * with `parallelism` — can give each fit its share of the cores without the estimators knowing.
+ * How many ONNX Runtime intra-op threads a session gets when nothing else says: a value scoped to an asynchronous
+ * call tree (`AsyncLocalStorage`), so that a caller that runs several fits at once — a model search with
+ * `parallelism` — can give each fit (and each evaluation of its model) its share of the cores without the
+ * estimators knowing.
  *
  * @module
  */
@@ -12,7 +13,8 @@ const scope = new AsyncLocalStorage<number>();
 
 /**
  * Runs `fn` with `threads` as the intra-op thread count of every training session compiled inside it (by
- * `compileTraining` and `compileObjective`, and so by the estimators' fits) that does not set its own.
+ * `compileTraining` and `compileObjective`, and so by the estimators' fits) that does not set its own, and of the
+ * model stages of the transforms started inside it (a stage's own `intraOpNumThreads` param still wins).
  *
  * @example
  * ```ts

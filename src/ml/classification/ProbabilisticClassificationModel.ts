@@ -7,6 +7,7 @@ import type { DataFrame } from '../../frame/DataFrame.js';
 import { col } from '../../frame/functions.js';
 import { modelFileFromBytes } from '../../models/modelSources.js';
 import type { OnnxStageOutput, OnnxStageSpec } from '../../models/onnxStage.js';
+import { trainingThreads } from '../../nn/threads.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
 import { Model } from '../Model.js';
 import type { Param, ParamSpec } from '../Param.js';
@@ -158,7 +159,7 @@ export abstract class ProbabilisticClassificationModel
       kind: 'onnx',
       modelPath: await modelFileFromBytes(this.inferenceModel()),
       session: {
-        intraOpNumThreads: Math.max(1, Math.floor(availableParallelism() / parallelism)),
+        intraOpNumThreads: trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
       },
