@@ -84,10 +84,11 @@ async function answer(task: FitTask): Promise<FitReply> {
     }
     const { train, validation } = state.split;
     const overrides = deserializeOverrides(state.estimator, task.overrides);
-    const model = await withTrainingThreads(state.threads, () =>
-      state.estimator.fit(train, overrides as never),
-    );
-    const metric = await state.evaluate(await model.transform(validation));
+    // The fit's training sessions and the evaluation's model sessions get this thread's share of the cores.
+    const { model, metric } = await withTrainingThreads(state.threads, async () => {
+      const fitted = await state.estimator.fit(train, overrides as never);
+      return { model: fitted, metric: await state.evaluate(await fitted.transform(validation)) };
+    });
     if (task.modelDir !== undefined) await model.save(task.modelDir);
     return { id: task.id, metric };
   } catch (error) {
