@@ -1,25 +1,14 @@
 import type { DataFrame } from '../../../src/frame/DataFrame.js';
 import type { Session } from '../../../src/frame/Session.js';
+import { mulberry32 } from '../../../src/nn/init.js';
 import { DataTypes } from '../../../src/types/DataType.js';
-
-/** A seeded 32-bit generator (mulberry32): the same numbers on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` rows of 4 features and a binary label from a noisy linear rule (so regularization matters), plus `fold`:
  * the row number mod 3, and `id`.
  */
 export function binaryFrame(session: Session, n = 240, seed = 5): DataFrame {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const w = [1.5, -2, 0.7, 0];
   const rows = Array.from({ length: n }, (_, id) => {
     const x = [0, 1, 2, 3].map(() => rand() * 2 - 1);
