@@ -48,25 +48,25 @@ class FitThreads {
     number,
     { worker: Worker; resolve: (r: FitReply) => void; reject: (e: unknown) => void }
   >();
-  private active = 0;
+  /** The searches running, by number: a thread started while they run is told about them too. */
+  private readonly searches = new Map<number, { readonly init: FitInit; readonly count: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   /** Makes sure there are `count` threads and tells every thread about a search. */
   begin(count: number, init: FitInit): void {
-    this.active++;
+    this.searches.set(init.search, { init, count });
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    for (const worker of this.workers) worker.postMessage(init);
     while (this.workers.length < count) this.spawn();
-    for (const worker of this.workers) {
-      worker.ref(); // a search waits on them: they keep the process alive until it ends
-      worker.postMessage(init);
-    }
+    for (const worker of this.workers) worker.ref(); // a search waits on them: they keep the process alive
   }
 
   /** Tells every thread that a search ended; ends the threads once none has run for a while. */
   end(search: number): void {
+    this.searches.delete(search);
     for (const worker of this.workers) worker.postMessage({ kind: 'end', search } satisfies FitEnd);
-    if (--this.active > 0) return;
+    if (this.searches.size > 0) return;
     for (const worker of this.workers) worker.unref();
     this.timer = setTimeout(() => void this.close(), IDLE_MS);
     this.timer.unref();
@@ -87,6 +87,7 @@ class FitThreads {
 
   private spawn(): void {
     const worker = new Worker(new URL('./fitWorkerMain.js', import.meta.url));
+    for (const { init } of this.searches.values()) worker.postMessage(init);
     worker.on('message', (reply: FitReply) => {
       this.pending.get(reply.id)?.resolve(reply);
       this.pending.delete(reply.id);
@@ -110,12 +111,21 @@ class FitThreads {
       this.pending.delete(id);
     }
     const i = this.workers.indexOf(worker);
-    if (i >= 0) this.workers.splice(i, 1);
+    if (i < 0) return;
+    this.workers.splice(i, 1);
     const j = this.idle.indexOf(worker);
     if (j >= 0) this.idle.splice(j, 1);
+    // A running search keeps its lanes: a fresh thread takes the dead one's place (and any task waiting for one).
+    const wanted = Math.max(0, ...[...this.searches.values()].map((s) => s.count));
+    if (this.workers.length < wanted) {
+      this.spawn();
+      const fresh = this.idle.pop();
+      if (fresh !== undefined) this.release(fresh);
+    }
   }
 
   private async close(): Promise<void> {
+    this.waiting.splice(0);
     const workers = this.workers.splice(0);
     this.idle.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
