@@ -157,16 +157,7 @@ export class LogisticRegressionModel extends ProbabilisticClassificationModel im
   }
   /** The training summary: objective history and iterations. */
   get summary(): LogisticRegressionSummary {
-    if (this.trainingSummary === undefined) {
-      throw new ModelError(
-        'NO_SUMMARY',
-        `${this.uid} has no training summary (it was loaded or made from weights).`,
-        {
-          stage: this.uid,
-        },
-      );
-    }
-    return this.trainingSummary;
+    return this.requireSummary(this.trainingSummary);
   }
 
   /** The binary threshold in effect (from `thresholds` when they are set). */

@@ -109,16 +109,7 @@ export class MultilayerPerceptronClassificationModel extends ProbabilisticClassi
   }
   /** The training summary: objective history and iterations. */
   get summary(): MultilayerPerceptronSummary {
-    if (this.trainingSummary === undefined) {
-      throw new ModelError(
-        'NO_SUMMARY',
-        `${this.uid} has no training summary (it was loaded or made from weights).`,
-        {
-          stage: this.uid,
-        },
-      );
-    }
-    return this.trainingSummary;
+    return this.requireSummary(this.trainingSummary);
   }
 
   private get w(): Float64Array {

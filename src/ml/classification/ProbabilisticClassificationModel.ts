@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ParamError, SchemaError } from '../../errors.js';
+import { ModelError, ParamError, SchemaError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import { col } from '../../frame/functions.js';
 import { modelFileFromBytes } from '../../models/modelSources.js';
@@ -72,6 +72,18 @@ export abstract class ProbabilisticClassificationModel
   protected abstract inferenceModel(): Uint8Array;
   /** Restores the weights from a saved inference model. */
   protected abstract restoreWeights(bytes: Uint8Array, where: string): void;
+
+  /** `summary` when the model has one, else `ModelError` `NO_SUMMARY` (a loaded model, or one made from weights). */
+  protected requireSummary<S>(summary: S | undefined): S {
+    if (summary === undefined) {
+      throw new ModelError(
+        'NO_SUMMARY',
+        `${this.uid} has no training summary (it was loaded or made from weights).`,
+        { stage: this.uid },
+      );
+    }
+    return summary;
+  }
 
   getFeaturesCol(): string {
     return this.getOrDefault(this.featuresCol);

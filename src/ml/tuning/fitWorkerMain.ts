@@ -20,10 +20,9 @@ import { errorToWire } from '../../worker/wireError.js';
 import type { Estimator } from '../Estimator.js';
 import { loadStage } from '../loadStage.js';
 import { ParamMap } from '../ParamMap.js';
-import type { Params } from '../Params.js';
-import { Pipeline } from '../Pipeline.js';
 import { makeEvaluator } from './evaluatorSpec.js';
 import type { FitEnd, FitInit, FitReply, FitTask, SerializedOverrides } from './fitMessages.js';
+import { stagesByUid } from './paramMapsJson.js';
 
 const port = parentPort;
 if (port === null) {
@@ -102,12 +101,7 @@ function deserializeOverrides(
   o: SerializedOverrides,
 ): ParamMap | Readonly<Record<string, unknown>> {
   if (o.kind === 'object') return o.values;
-  const stages = new Map<string, Params>();
-  const visit = (stage: Params) => {
-    stages.set(stage.uid, stage);
-    if (stage instanceof Pipeline) for (const s of stage.getStages()) visit(s);
-  };
-  visit(estimator);
+  const stages = stagesByUid(estimator);
   const map = new ParamMap();
   for (const { stage, name, value } of o.pairs) {
     const owner = stages.get(stage);
