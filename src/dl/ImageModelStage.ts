@@ -11,7 +11,8 @@ import { type ImageModel, resolveImageModel } from './imageModels.js';
 import { type ModelShapes, readModelShapes } from './modelShapes.js';
 import { OnnxStageBase } from './OnnxStageBase.js';
 
-const toPreprocess: TypeConverter<ImagePreprocessSpec> = (value: unknown) => {
+/** @internal Checks an image preprocessing spec given as a param value. */
+export const toPreprocess: TypeConverter<ImagePreprocessSpec> = (value: unknown) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidValue(
       value,

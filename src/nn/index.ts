@@ -11,6 +11,14 @@ export { Dropout, type DropoutOptions } from './dropout.js';
 export { type Dim, type ElemType, GraphBuilder, OPSET } from './graph.js';
 export { initParams, layerSeed, mulberry32 } from './init.js';
 export {
+  type LayerJson,
+  layerFromJson,
+  layerToJson,
+  type SequentialJson,
+  sequentialFromJson,
+  sequentialToJson,
+} from './layerJson.js';
+export {
   type Activation,
   ActivationLayer,
   type ApplyOptions,
