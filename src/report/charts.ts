@@ -23,6 +23,12 @@ const BAR_COLOR = '#4c78a8';
 const MUTED_COLOR = '#a9bdd3';
 const HIGHLIGHT_COLOR = '#f58518';
 const LABEL_LIMIT = 320;
+/** Text a little larger than Vega's defaults, for charts shown at their natural size in a page. */
+const CONFIG = {
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 15, subtitleFontSize: 12 },
+} as const;
 
 /** Options of {@link confusionMatrixChart}. */
 export interface ConfusionMatrixChartOptions {
@@ -99,6 +105,7 @@ export function confusionMatrixChart(options: ConfusionMatrixChartOptions): Char
   const cell = labels.length <= 12 ? 40 : 24;
   return {
     $schema: SCHEMA,
+    config: CONFIG,
     ...titled(options.title),
     data: { values },
     width: { step: cell },
@@ -134,7 +141,7 @@ export function confusionMatrixChart(options: ConfusionMatrixChartOptions): Char
       {
         mark: { type: 'text', fontSize: labels.length <= 12 ? 12 : 9 },
         encoding: {
-          text: { field: 'count', type: 'quantitative', format: integral ? 'd' : '.2f' },
+          text: { field: 'count', type: 'quantitative', format: integral ? 'd' : '.2f', title: 'Count' },
           color: { condition: { test: `datum.count > ${max / 2}`, value: 'white' }, value: 'black' },
         },
       },
@@ -247,6 +254,7 @@ export function learningCurveChart(options: LearningCurveChartOptions): ChartSpe
   const domain = checkDomain('learningCurveChart', 'yDomain', options.yDomain);
   return {
     $schema: SCHEMA,
+    config: CONFIG,
     ...titled(options.title),
     data: { values },
     width: 480,
@@ -257,7 +265,7 @@ export function learningCurveChart(options: LearningCurveChartOptions): ChartSpe
       y: {
         field: 'value',
         type: 'quantitative',
-        title: options.yTitle ?? 'value',
+        title: options.yTitle ?? null,
         ...(domain === undefined ? {} : { scale: { domain } }),
       },
       color: {
@@ -346,14 +354,13 @@ export function tuningResultsChart(options: TuningResultsChartOptions): ChartSpe
     invalid('tuningResultsChart', 'best', `'${best}'`, 'the label of one of the candidates');
   }
   const winner = bars.find((b) => b.label === best)!;
-  const format = '.4~f';
   return horizontalBars({
     title: options.title,
     subtitle: `best: ${winner.label} (${formatValue(winner.value)})`,
     bars: bars.map((b) => ({ ...b, best: b.label === best })),
     valueTitle: options.metricName,
     domain: checkDomain('tuningResultsChart', 'domain', options.domain),
-    format,
+    format: '.4~f',
     highlight: true,
   });
 }
@@ -432,7 +439,7 @@ export function barChart(options: BarChartOptions): ChartSpec {
     title: options.title,
     subtitle: undefined,
     bars: options.bars.map((b) => ({ label: b.label, value: b.value, best: false })),
-    valueTitle: options.valueTitle ?? 'value',
+    valueTitle: options.valueTitle,
     domain: checkDomain('barChart', 'domain', options.domain),
     format: options.valueFormat ?? '.4~f',
     highlight: false,
@@ -443,19 +450,21 @@ interface HorizontalBars {
   readonly title: string | undefined;
   readonly subtitle: string | undefined;
   readonly bars: readonly { label: string; value: number; best: boolean }[];
-  readonly valueTitle: string;
+  readonly valueTitle: string | undefined;
   readonly domain: [number, number] | undefined;
   readonly format: string;
   readonly highlight: boolean;
 }
 
 function horizontalBars(b: HorizontalBars): ChartSpec {
+  // Vega draws no subtitle without a title: a subtitle alone becomes the title.
   const title =
-    b.title === undefined && b.subtitle === undefined
-      ? {}
-      : { title: { text: b.title ?? '', ...(b.subtitle === undefined ? {} : { subtitle: b.subtitle }) } };
+    b.title === undefined
+      ? titled(b.subtitle)
+      : { title: { text: b.title, ...(b.subtitle === undefined ? {} : { subtitle: b.subtitle }) } };
   return {
     $schema: SCHEMA,
+    config: CONFIG,
     ...title,
     data: { values: b.bars.map((x) => ({ ...x })) },
     width: 420,
@@ -465,7 +474,7 @@ function horizontalBars(b: HorizontalBars): ChartSpec {
       x: {
         field: 'value',
         type: 'quantitative',
-        title: b.valueTitle,
+        title: b.valueTitle ?? null,
         ...(b.domain === undefined ? {} : { scale: { domain: b.domain } }),
       },
     },

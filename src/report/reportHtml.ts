@@ -15,8 +15,8 @@ export function escapeHtml(text: string): string {
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' } as const;
 
-/** The width of the PNG thumbnail beside each chart, in CSS pixels. */
-const THUMBNAIL_WIDTH = 120;
+/** The box that the PNG thumbnail under each chart fits in, in CSS pixels. */
+const THUMBNAIL = { width: 96, height: 56 } as const;
 
 /**
  * Writes a report as an HTML document. `charts` holds each chart block's rendering by id.
@@ -94,14 +94,16 @@ function chartHtml(block: ChartBlock, chart: RenderedChart | undefined): string 
   const id = escapeHtml(block.id);
   const title = chartTitle(block);
   const png = `${id}.png`;
-  const thumbHeight = Math.max(1, Math.round((chart.height / chart.width) * THUMBNAIL_WIDTH));
+  const fit = Math.min(THUMBNAIL.width / chart.width, THUMBNAIL.height / chart.height);
+  const thumbWidth = Math.max(1, Math.round(chart.width * fit));
+  const thumbHeight = Math.max(1, Math.round(chart.height * fit));
   const caption =
     block.caption === undefined ? '' : `<span class="caption">${escapeHtml(block.caption)}</span> `;
   return (
     `<figure class="chart" id="chart-${id}">\n` +
     `<div class="chart-svg" role="img" aria-label="${escapeHtml(title)}">${scopeSvgIds(chart.svg, `${block.id}-`)}</div>\n` +
     `<figcaption>${caption}<a class="png" href="${png}" title="Open the PNG image">` +
-    `<img src="${png}" width="${THUMBNAIL_WIDTH}" height="${thumbHeight}" alt="${escapeHtml(title)} (PNG)">` +
+    `<img src="${png}" width="${thumbWidth}" height="${thumbHeight}" alt="${escapeHtml(title)} (PNG)">` +
     `<span>PNG, ${chart.pngWidth}×${chart.pngHeight}</span></a>` +
     `</figcaption>\n</figure>`
   );
@@ -164,10 +166,9 @@ table.data tbody tr:nth-child(even) { background: var(--band); }
 td.num { text-align: right; }
 figure.chart { margin: 1.25rem 0; }
 .chart-svg svg { display: block; max-width: 100%; height: auto; }
-figcaption { display: flex; align-items: flex-end; gap: 1rem; margin-top: .5rem; color: var(--muted); font-size: .9rem; }
-figcaption .caption { flex: 1; }
-a.png { display: inline-flex; flex-direction: column; align-items: center; gap: .2rem; text-decoration: none;
-  font-size: .8rem; margin-left: auto; }
+figcaption { margin-top: .5rem; color: var(--muted); font-size: .9rem; max-width: 48rem; }
+figcaption .caption { display: block; margin-bottom: .35rem; }
+a.png { display: inline-flex; align-items: center; gap: .5rem; text-decoration: none; font-size: .8rem; }
 a.png img { border: 1px solid var(--rule); background: #fff; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
