@@ -5,8 +5,6 @@
  * @module
  */
 import sharp from 'sharp';
-import { parse, View } from 'vega';
-import { compile } from 'vega-lite';
 import { describeCause, ParamError } from '../errors.js';
 import type { ChartSpec } from './charts.js';
 
@@ -65,6 +63,7 @@ export async function renderChart(spec: ChartSpec, options: RenderChartOptions =
     );
   }
   const withFont: ChartSpec = { ...spec, config: { font: CHART_FONT, ...spec.config } };
+  const { compile, parse, View } = await loadVega();
   let svg: string;
   try {
     const view = new View(parse(compile(withFont).spec), { renderer: 'none' });
@@ -90,6 +89,21 @@ export async function renderChart(spec: ChartSpec, options: RenderChartOptions =
     .png()
     .toBuffer({ resolveWithObject: true });
   return { svg, png, width, height, pngWidth: info.width, pngHeight: info.height };
+}
+
+let vega: Promise<VegaModules> | undefined;
+
+type VegaModules = Pick<typeof import('vega'), 'parse' | 'View'> &
+  Pick<typeof import('vega-lite'), 'compile'>;
+
+/** Vega and Vega-Lite, imported on first use: they take a quarter of a second to load, which only reports need. */
+function loadVega(): Promise<VegaModules> {
+  vega ??= Promise.all([import('vega'), import('vega-lite')]).then(([v, vl]) => ({
+    parse: v.parse,
+    View: v.View,
+    compile: vl.compile,
+  }));
+  return vega;
 }
 
 function svgDimension(svg: string, name: 'width' | 'height'): number {

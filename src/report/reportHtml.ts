@@ -124,7 +124,7 @@ function chartTitle(block: ChartBlock): string {
  */
 export function scopeSvgIds(svg: string, prefix: string): string {
   return svg
-    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}${id}"`)
+    .replace(/(\s)id="([^"]+)"/g, (_, space: string, id: string) => `${space}id="${prefix}${id}"`)
     .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}${id})`)
     .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${prefix}${id}"`);
 }
