@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,10 +23,7 @@ import { runChromium, runningInGroup } from './chromium.js';
 const HIGHLIGHT = { r: 0xf5, g: 0x85, b: 0x18 };
 const INJECTION = '<script>alert("x")</script>';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'deepframe-report-'));
-});
+const dir = mkdtempSync(join(tmpdir(), 'deepframe-report-'));
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
