@@ -262,6 +262,37 @@ export {
   Trainer,
   withTrainingThreads,
 } from './nn/index.js';
+// Reports
+export {
+  type BarChartOptions,
+  barChart,
+  CHART_FONT,
+  type ChartBlock,
+  type ChartSpec,
+  type ConfusionMatrixChartOptions,
+  confusionMatrixChart,
+  type KeyValuesBlock,
+  type LearningCurveChartOptions,
+  type LearningCurveSeries,
+  learningCurveChart,
+  type ParagraphBlock,
+  type RenderChartOptions,
+  type RenderedChart,
+  type Report,
+  type ReportBlock,
+  ReportBuilder,
+  type ReportBuilderOptions,
+  type ReportCell,
+  type ReportFiles,
+  type ReportSection,
+  ReportSectionBuilder,
+  renderChart,
+  type TableBlock,
+  type TuningResultsChartOptions,
+  tuningResultsChart,
+  type WriteReportOptions,
+  writeReport,
+} from './report/index.js';
 export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
 // Types and values

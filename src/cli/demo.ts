@@ -1,115 +1,304 @@
 import { rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { DeepImageFeaturizer } from '../dl/DeepImageFeaturizer.js';
-import { DeepImagePredictor } from '../dl/DeepImagePredictor.js';
-import { avg, col, count, round } from '../frame/functions.js';
-import { batchToRows } from '../frame/rows.js';
+import type { ImageClassificationModel } from '../dl/ImageClassificationModel.js';
+import { ImageClassifier } from '../dl/ImageClassifier.js';
+import { identityImageModel } from '../dl/imageClassifierData.js';
+import type { EpochMetrics } from '../dl/imageClassifierTraining.js';
+import { OnnxImageTransformer } from '../dl/OnnxImageTransformer.js';
+import type { DataFrame } from '../frame/DataFrame.js';
 import { Session } from '../frame/Session.js';
-import type { Row } from '../types/Value.js';
+import type { ImagePreprocessSpec } from '../image/preprocess.js';
+import { LogisticRegression } from '../ml/classification/LogisticRegression.js';
+import { MulticlassClassificationEvaluator } from '../ml/evaluation/MulticlassClassificationEvaluator.js';
+import { StringIndexer } from '../ml/feature/StringIndexer.js';
+import type { StringIndexerModel } from '../ml/feature/StringIndexerModel.js';
+import { Pipeline } from '../ml/Pipeline.js';
+import { CrossValidator } from '../ml/tuning/CrossValidator.js';
+import { ParamGridBuilder } from '../ml/tuning/ParamGridBuilder.js';
+import { modelFileFromBytes } from '../models/modelSources.js';
+import { Conv2D } from '../nn/conv.js';
+import { Dense, Flatten, Sequential } from '../nn/layers.js';
+import { MaxPool2D } from '../nn/pooling.js';
+import { writeDemoReport } from './demoReport.js';
 import { loadDigits, writeDigitImages } from './digits.js';
 
 /** Options of `deepframe demo`. */
 export interface DemoOptions {
-  /** Where the demo writes its images. */
+  /** Where the demo writes its images and its report. */
   readonly outDir: string;
-  /** Show a progress bar (when stderr is a terminal). */
+  /** Show progress bars (when stderr is a terminal). */
   readonly progress?: boolean;
+  /** Where the demo prints its story, a line at a time (default: standard output). */
+  readonly print?: (line: string) => void;
 }
 
-type Prediction = { class: string; description: string; probability: number };
+/** One model's result on the test images. */
+export interface DemoModelResult {
+  readonly name: string;
+  /** A name short enough for a chart's axis. */
+  readonly label: string;
+  readonly accuracy: number;
+  readonly seconds: number;
+}
+
+/** What the demo measured, for its printout and report. */
+export interface DemoResults {
+  readonly trainImages: number;
+  readonly testImages: number;
+  readonly classes: readonly string[];
+  readonly baseline: DemoModelResult;
+  readonly transfer: DemoModelResult & {
+    /** Actual (rows) by predicted (columns), in `classes` order. */
+    readonly confusion: readonly (readonly number[])[];
+    readonly tuning: readonly { readonly regParam: number; readonly accuracy: number }[];
+    readonly bestRegParam: number;
+    readonly tuningSeconds: number;
+  };
+  readonly fineTuned: DemoModelResult & { readonly history: readonly EpochMetrics[] };
+  readonly scratch: DemoModelResult & { readonly history: readonly EpochMetrics[] };
+}
+
+/** Digits drawn 24 pixels tall at a random place on a 32×32 canvas: what the demo classifies. */
+const DIGIT_SIZE = 24;
+const GREY_32: ImagePreprocessSpec = {
+  height: 32,
+  width: 32,
+  channels: 1,
+  channelOrder: 'RGB',
+  layout: 'NCHW',
+  resize: 'fill',
+  scale: 1 / 255,
+  mean: [0],
+  std: [1],
+};
 
 /**
- * The demo: writes the held-out digits that ship with deepframe as PNG files (one folder per label), reads them
- * into a DataFrame of image structs, featurizes them with the shipped CNN cut at its penultimate layer, predicts
- * their digits with the whole CNN, and prints the predictions and their accuracy against the folder labels.
+ * The demo, on the embedded engine and offline: images of the handwritten digits 5–9 (scikit-learn's digits that
+ * ship with deepframe, drawn off-centre on a 32×32 canvas) are classified four ways — a logistic regression on
+ * raw pixels (the baseline); transfer learning, where `DigitsBackbone0to4` (a CNN that only ever saw the digits
+ * 0–4) featurizes the images and a logistic regression tuned by a parallel `CrossValidator` learns the new
+ * classes; an `ImageClassifier` fine-tuning the backbone's last convolution; and an `ImageClassifier` training a
+ * small CNN from scratch. It prints the test accuracies and writes an HTML report with plots.
  */
-export async function runDemo(options: DemoOptions): Promise<void> {
+export async function runDemo(options: DemoOptions): Promise<DemoResults> {
   const out = resolve(options.outDir);
+  const showBars = (options.progress ?? true) && process.stderr.isTTY === true;
+  const say = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const images = join(out, 'digits');
   await rm(images, { recursive: true, force: true });
   const digits = await loadDigits();
-  const files = await writeDigitImages(digits, digits.test, images);
-  process.stdout.write(
-    `Wrote ${files.length} held-out handwritten digits as 32×32 PNG files under ${images}\n\n`,
+  const upper = (rows: readonly number[]) => rows.filter((r) => (digits.labels[r] ?? 0) >= 5);
+  const trainFiles = await writeDigitImages(digits, upper(digits.train), join(images, 'train'), {
+    digitSize: DIGIT_SIZE,
+    seed: 1,
+  });
+  const testFiles = await writeDigitImages(digits, upper(digits.test), join(images, 'test'), {
+    digitSize: DIGIT_SIZE,
+    seed: 2,
+  });
+  say(
+    `Wrote ${trainFiles.length} training and ${testFiles.length} test images of the digits 5–9 (32×32 PNG, the ` +
+      `digit drawn ${DIGIT_SIZE} px tall at a random place) under ${images}\n`,
   );
 
   await using session = await Session.builder().master('local[*]').appName('deepframe demo').getOrCreate();
-  const df = session.read.images(images, { recursive: true, labelFromFolder: true });
+  const read = (split: string) =>
+    session.read.images(join(images, split), { recursive: true, labelFromFolder: true });
+  const indexer = await new StringIndexer({
+    inputCol: 'label',
+    outputCol: 'labelIndex',
+    stringOrderType: 'alphabetAsc',
+  }).fit(read('train'));
+  const train = (await indexer.transform(read('train'))).cache();
+  const test = (await indexer.transform(read('test'))).cache();
+  const accuracy = new MulticlassClassificationEvaluator({ labelCol: 'labelIndex', metricName: 'accuracy' });
+  const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const started = performance.now();
+    const value = await f();
+    return [value, (performance.now() - started) / 1000];
+  };
+  const lr = (regParam: number) =>
+    new LogisticRegression({
+      featuresCol: 'features',
+      labelCol: 'labelIndex',
+      regParam,
+      showProgress: false,
+    });
 
-  const featurizer = new DeepImageFeaturizer({
-    inputCol: 'image',
+  say('1. Baseline: a logistic regression on the raw pixels');
+  const pixels = new OnnxImageTransformer({
+    model: await modelFileFromBytes(identityImageModel(GREY_32)),
+    preprocessing: GREY_32,
     outputCol: 'features',
-    modelName: 'DigitsCNN',
   });
-  const predictor = new DeepImagePredictor({
-    inputCol: 'image',
-    outputCol: 'predicted',
-    modelName: 'DigitsCNN',
-    decodePredictions: true,
-    topK: 3,
+  const [baselineAccuracy, baselineSeconds] = await timed(async () => {
+    const model = await new Pipeline({ stages: [pixels, lr(1e-3)] }).fit(train);
+    return accuracy.evaluate(await model.transform(test));
   });
-  const scored = await predictor.transform(await featurizer.transform(df));
-  process.stdout.write('DeepImageFeaturizer → DeepImagePredictor over session.read.images(…):\n');
-  await scored.printSchema();
+  say(`   test accuracy ${pct(baselineAccuracy)} (${baselineSeconds.toFixed(1)} s)\n`);
 
-  const bar = new SingleBar({
-    format: 'featurize + predict |{bar}| {value}/{total} images | {rate} images/s',
-    hideCursor: true,
-    noTTYOutput: false,
-  });
-  const showBar = (options.progress ?? true) && process.stderr.isTTY === true;
-  if (showBar) bar.start(files.length, 0, { rate: '0' });
-  const started = performance.now();
-  const rows: Row[] = [];
-  const table = scored.select(col('image.origin').alias('file'), 'label', 'features', 'predicted');
-  const schema = await table.schema();
-  for await (const batch of table) {
-    rows.push(...batchToRows(batch, schema));
-    const rate = (rows.length / ((performance.now() - started) / 1000)).toFixed(0);
-    if (showBar) bar.update(rows.length, { rate });
+  say(
+    '2. Transfer learning: DigitsBackbone0to4 (trained on the digits 0–4 only) featurizes; a logistic regression',
+  );
+  say(
+    '   learns the digits 5–9, its regParam tuned by a 3-fold CrossValidator fitting 2 candidates at a time',
+  );
+  const featurizer = new DeepImageFeaturizer({ modelName: 'DigitsBackbone0to4', outputCol: 'features' });
+  const bar = showBars
+    ? new SingleBar({ format: '   featurize |{bar}| {value}/{total} images', hideCursor: true })
+    : undefined;
+  bar?.start(trainFiles.length, 0);
+  const featurized = (await featurizer.transform(train)).cache();
+  let seen = 0;
+  for await (const batch of featurized.select('labelIndex').toBatches()) {
+    seen += batch.numRows;
+    bar?.update(seen);
   }
-  if (showBar) bar.stop();
-  const seconds = (performance.now() - started) / 1000;
-
-  const results = rows.map((r) => {
-    const top = (r.predicted as readonly Prediction[] | null)?.[0];
-    return {
-      file: basename(new URL(String(r.file)).pathname),
-      label: String(r.label),
-      predicted: top?.class ?? 'NULL',
-      probability: top?.probability ?? 0,
-      runnerUp: (r.predicted as readonly Prediction[] | null)?.[1]?.class ?? '',
-      featureSize: (r.features as Float32Array | null)?.length ?? 0,
-    };
+  bar?.stop();
+  const regParams = [1e-4, 1e-3, 1e-2, 1e-1, 1];
+  const [cvModel, tuningSeconds] = await timed(() =>
+    new CrossValidator({
+      estimator: lr(0),
+      estimatorParamMaps: new ParamGridBuilder<LogisticRegression>().addGrid('regParam', regParams).build(),
+      evaluator: accuracy,
+      numFolds: 3,
+      parallelism: 2,
+      seed: 7,
+    }).fit(featurized),
+  );
+  const best = regParams[cvModel.avgMetrics.indexOf(Math.max(...cvModel.avgMetrics))] as number;
+  for (const [i, r] of regParams.entries()) {
+    say(
+      `   regParam ${String(r).padEnd(6)} cross-validated accuracy ${pct(cvModel.avgMetrics[i] as number)}`,
+    );
+  }
+  const [transferFit, transferSeconds] = await timed(async () => {
+    const model = await new Pipeline({ stages: [featurizer, lr(best)] }).fit(train);
+    const scored = await model.transform(test);
+    return { accuracy: await accuracy.evaluate(scored), confusion: await confusionMatrix(scored, indexer) };
   });
-  const correct = results.filter((r) => r.predicted === r.label).length;
-  const accuracy = correct / results.length;
-  const resultsDf = session.createDataFrame(
-    results.map((r) => ({
-      ...r,
-      correct: r.predicted === r.label,
-      probability: Number(r.probability.toFixed(4)),
-    })),
+  say(
+    `   best regParam ${best}: test accuracy ${pct(transferFit.accuracy)} (${transferSeconds.toFixed(1)} s)\n`,
   );
-  process.stdout.write(
-    `\n${results.length} images featurized (${results[0]?.featureSize ?? 0}-d features) and classified in ${seconds.toFixed(2)} s.\n\n`,
+
+  say(
+    "3. Fine-tuning: ImageClassifier trains a new head and the backbone's last convolution, images shifted by up to 2 px",
   );
-  process.stdout.write('Some predictions:\n');
-  await resultsDf
-    .select('file', 'label', 'predicted', 'probability', 'runnerUp', 'correct')
-    .orderBy('file')
-    .show(12);
-  process.stdout.write('Mistakes:\n');
-  await resultsDf
-    .filter(col('correct').not())
-    .select('file', 'label', 'predicted', 'probability', 'runnerUp')
-    .show(10);
-  process.stdout.write('Accuracy per label:\n');
-  await resultsDf
-    .groupBy('label')
-    .agg(count('*').alias('images'), round(avg(col('correct').cast('int')), 3).alias('accuracy'))
-    .orderBy('label')
-    .show(10);
-  process.stdout.write(`Accuracy: ${correct} of ${results.length} = ${(accuracy * 100).toFixed(1)}%\n`);
+  const [fineTuned, fineTunedSeconds] = await timed(() =>
+    fitClassifier(
+      new ImageClassifier({
+        labelCol: 'labelIndex',
+        modelName: 'DigitsBackbone0to4',
+        trainableLayers: 1,
+        epochs: 15,
+        learningRate: 0.003,
+        validationSplit: 0.2,
+        cropPadding: 2,
+        seed: 11,
+        showProgress: showBars,
+      }),
+      train,
+      test,
+      accuracy,
+    ),
+  );
+  say(`   test accuracy ${pct(fineTuned.accuracy)} (${fineTunedSeconds.toFixed(1)} s)\n`);
+
+  say('4. From scratch: ImageClassifier trains a small CNN (two convolutions) written with the layers API');
+  const [scratch, scratchSeconds] = await timed(() =>
+    fitClassifier(
+      new ImageClassifier({
+        labelCol: 'labelIndex',
+        network: new Sequential([
+          new Conv2D(16, 3, { padding: 'same', activation: 'relu' }),
+          new MaxPool2D(2),
+          new Conv2D(32, 3, { padding: 'same', activation: 'relu' }),
+          new MaxPool2D(2),
+          new Flatten(),
+          new Dense(5, { activation: 'softmax' }),
+        ]),
+        preprocessing: GREY_32,
+        epochs: 15,
+        learningRate: 0.003,
+        validationSplit: 0.2,
+        cropPadding: 2,
+        seed: 11,
+        showProgress: showBars,
+      }),
+      train,
+      test,
+      accuracy,
+    ),
+  );
+  say(`   test accuracy ${pct(scratch.accuracy)} (${scratchSeconds.toFixed(1)} s)\n`);
+
+  const results: DemoResults = {
+    trainImages: trainFiles.length,
+    testImages: testFiles.length,
+    classes: indexer.labels,
+    baseline: {
+      name: 'Logistic regression on raw pixels',
+      label: 'raw pixels + LR',
+      accuracy: baselineAccuracy,
+      seconds: baselineSeconds,
+    },
+    transfer: {
+      name: 'Transfer learning (backbone features + tuned logistic regression)',
+      label: 'transfer + tuned LR',
+      accuracy: transferFit.accuracy,
+      seconds: transferSeconds,
+      confusion: transferFit.confusion,
+      tuning: regParams.map((regParam, i) => ({ regParam, accuracy: cvModel.avgMetrics[i] as number })),
+      bestRegParam: best,
+      tuningSeconds,
+    },
+    fineTuned: {
+      name: 'ImageClassifier, fine-tuned backbone',
+      label: 'fine-tuned backbone',
+      ...fineTuned,
+      seconds: fineTunedSeconds,
+    },
+    scratch: {
+      name: 'ImageClassifier, CNN from scratch',
+      label: 'CNN from scratch',
+      ...scratch,
+      seconds: scratchSeconds,
+    },
+  };
+  say(`Test accuracy on ${testFiles.length} images of the digits 5–9:`);
+  for (const r of [results.baseline, results.transfer, results.fineTuned, results.scratch]) {
+    say(`  ${r.name.padEnd(68)} ${pct(r.accuracy).padStart(6)}`);
+  }
+  say(
+    `Transfer learning beats the raw-pixel baseline by ${((results.transfer.accuracy - results.baseline.accuracy) * 100).toFixed(1)} points.\n`,
+  );
+  const report = await writeDemoReport(join(out, 'report'), results);
+  say(`Report: ${report} (open it in a browser; the plots are also PNG files beside it)`);
+  return results;
+}
+
+async function fitClassifier(
+  classifier: ImageClassifier,
+  train: DataFrame,
+  test: DataFrame,
+  accuracy: MulticlassClassificationEvaluator,
+): Promise<{ accuracy: number; history: readonly EpochMetrics[] }> {
+  const model: ImageClassificationModel = await classifier.fit(train);
+  return { accuracy: await accuracy.evaluate(await model.transform(test)), history: model.summary.history };
+}
+
+/** Counts of (actual, predicted) class indices. */
+async function confusionMatrix(scored: DataFrame, indexer: StringIndexerModel): Promise<number[][]> {
+  const k = indexer.labels.length;
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (const row of await scored.select('labelIndex', 'prediction').collect()) {
+    (matrix[Number(row.labelIndex)] as number[])[Number(row.prediction)]! += 1;
+  }
+  return matrix;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
 }

@@ -13,9 +13,9 @@ const program = new Command()
 program
   .command('demo')
   .description(
-    'featurize and classify the held-out handwritten digits that ship with deepframe, and report accuracy',
+    'transfer learning, model search, fine-tuning and a CNN from scratch on the handwritten digits that ship with deepframe; prints the accuracies and writes an HTML report',
   )
-  .option('-o, --out <dir>', 'where to write the digit images', 'demo-output')
+  .option('-o, --out <dir>', 'where to write the digit images and the report', 'demo-output')
   .option('--no-progress', 'do not show a progress bar')
   .action(async (opts: { out: string; progress: boolean }) => {
     await runDemo({ outDir: opts.out, progress: opts.progress });
