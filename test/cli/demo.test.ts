@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { type DemoResults, runDemo } from '../../src/cli/demo.js';
 import { runChromium, runningInGroup } from '../report/chromium.js';
 
@@ -84,5 +86,13 @@ describe('deepframe demo', () => {
     );
     assert.match(dom, /<body [^>]*data-images-loaded="7\/7"/);
     assert.equal((dom.match(/<svg\b/g) ?? []).length, 7);
+  });
+
+  it('refuses an unknown option with a clear message', async () => {
+    const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    await assert.rejects(
+      promisify(execFile)(process.execPath, [cli, 'demo', '--colour']),
+      (e: { stderr: string }) => /unknown option '--colour'/.test(e.stderr),
+    );
   });
 });
