@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadDigits, writeDigitImages } from '../../src/cli/digits.js';
 import { DeepImagePredictor } from '../../src/dl/DeepImagePredictor.js';
+import { ImageClassifier } from '../../src/dl/ImageClassifier.js';
 import { OnnxTransformer } from '../../src/dl/OnnxTransformer.js';
 import { ensurePyspark } from '../../src/engine/spark/cluster/index.js';
 import { executorModuleFile } from '../../src/engine/spark/executors/artifacts.js';
@@ -392,6 +393,53 @@ describe('deepframe stages on Spark executors (a standalone cluster)', () => {
     });
     const correct = onSpark.filter((r) => String(argmax(r.p)) === r.label).length;
     assert.ok(correct >= 22, `${correct}/24 digits right`);
+  });
+
+  it('fits an ImageClassifier on a Spark DataFrame; its model scores the same on Spark and on the embedded engine', async () => {
+    const digits = await loadDigits();
+    const images = join(dir, 'digits-5to9');
+    const upper = digits.train.filter((r) => (digits.labels[r] ?? 0) >= 5).slice(0, 80);
+    await writeDigitImages(digits, upper, images);
+    const frame = (s: Session) =>
+      s.read
+        .images(images, { recursive: true, labelFromFolder: true })
+        .withColumn('y', col('label').cast('double').minus(5));
+    const model = await new ImageClassifier({
+      labelCol: 'y',
+      modelName: 'DigitsBackbone0to4',
+      epochs: 10,
+      learningRate: 0.01,
+      seed: 4,
+      showProgress: false,
+    }).fit(frame(spark!));
+    const history = model.summary.history;
+    assert.equal(history.length, 10);
+    assert.equal(model.summary.trainRows, 80);
+    assert.ok(history[9]!.accuracy > history[0]!.accuracy, JSON.stringify(history));
+    const scores = async (s: Session) =>
+      (
+        await (
+          await model.transform(frame(s))
+        )
+          .select(col('image.origin').alias('origin'), 'y', 'probability', 'prediction')
+          .collect()
+      )
+        .map((r) => ({
+          file: basename(String(r.origin)),
+          y: r.y,
+          p: r.probability as Float32Array,
+          prediction: r.prediction,
+        }))
+        .sort((a, b) => a.file.localeCompare(b.file));
+    const onSpark = await scores(spark!);
+    const embedded = await scores(local!);
+    assert.equal(onSpark.length, 80);
+    onSpark.forEach((r, i) => {
+      assertClose(r.p, embedded[i]!.p, 1e-5, `${r.file} probability`);
+      assert.equal(r.prediction, embedded[i]!.prediction);
+    });
+    const correct = onSpark.filter((r) => r.prediction === r.y).length;
+    assert.ok(correct >= 64, `${correct}/80 training digits right`);
   });
 
   it('retries a task whose worker died: every row comes back exactly once', async () => {
