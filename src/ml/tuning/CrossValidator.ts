@@ -14,7 +14,7 @@ import {
   checkFoldColType,
   checkFoldColValues,
   type ModelOf,
-  searchSplit,
+  searchSplits,
   startFitWorkers,
 } from './search.js';
 import { loadTunerParts, Validator } from './Validator.js';
@@ -181,18 +181,16 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
       const splits = foldCol === '' ? randomFolds(data, k, this.getSeed()) : columnFolds(data, foldCol, k);
       const metrics: number[][] = [];
       const subModels: ModelOf<E>[][] = [];
-      for (const [fold, { train, validation }] of splits.entries()) {
-        const result = await searchSplit({
-          estimator,
-          maps,
-          evaluator,
-          train,
-          validation,
-          fold,
-          parallelism: this.getParallelism(),
-          collectModels: collect,
-          workers,
-        });
+      const results = await searchSplits({
+        estimator,
+        maps,
+        evaluator,
+        splits,
+        parallelism: this.getParallelism(),
+        collectModels: collect,
+        workers,
+      });
+      for (const result of results) {
         metrics.push(result.metrics);
         if (result.models !== undefined) subModels.push(result.models);
       }

@@ -33,7 +33,8 @@ interface SearchState {
   readonly estimator: Estimator;
   readonly threads: number;
   readonly evaluate: (df: DataFrame) => Promise<number>;
-  split?: { readonly key: SharedArrayBuffer; readonly train: DataFrame; readonly validation: DataFrame };
+  /** The splits read so far, by their shared training rows (a cross-validation's folds interleave). */
+  readonly splits: Map<SharedArrayBuffer, { readonly train: DataFrame; readonly validation: DataFrame }>;
 }
 
 // One core's worth of DuckDB, and tensor stages (the evaluation's predictions) on this thread: the search runs one
@@ -52,7 +53,12 @@ port.on('message', (message: FitInit | FitTask | FitEnd) => {
       (async () => {
         const estimator = (await loadStage(message.estimatorDir)) as Estimator;
         const evaluator = makeEvaluator(message.evaluator);
-        return { estimator, threads: message.threads, evaluate: (df: DataFrame) => evaluator.evaluate(df) };
+        return {
+          estimator,
+          threads: message.threads,
+          evaluate: (df: DataFrame) => evaluator.evaluate(df),
+          splits: new Map(),
+        };
       })(),
     );
   } else if (message.kind === 'end') {
@@ -74,14 +80,16 @@ async function answer(task: FitTask): Promise<FitReply> {
         },
       );
     }
-    if (state.split?.key !== task.train) {
+    let split = state.splits.get(task.train);
+    if (split === undefined) {
       const s = await session;
       // A private copy of the shared bytes: the engine hands column buffers to DuckDB, which takes no shared memory.
       const read = (bytes: SharedArrayBuffer) =>
         s.createDataFrame(tableFromIPC(new Uint8Array(bytes).slice()));
-      state.split = { key: task.train, train: read(task.train), validation: read(task.validation) };
+      split = { train: read(task.train), validation: read(task.validation) };
+      state.splits.set(task.train, split);
     }
-    const { train, validation } = state.split;
+    const { train, validation } = split;
     const overrides = deserializeOverrides(state.estimator, task.overrides);
     // The fit's training sessions and the evaluation's model sessions get this thread's share of the cores.
     const { model, metric } = await withTrainingThreads(state.threads, async () => {

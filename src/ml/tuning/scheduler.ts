@@ -49,3 +49,45 @@ export async function runBounded<T extends SearchTask, R>(
   if (failure !== undefined) throw failure.error;
   return results;
 }
+
+/**
+ * {@link runBounded}, taking the pending tasks longest first where their cost is known: `cost` estimates a task's
+ * duration (undefined: not known yet; such tasks go first, in order, to learn it). Starting long fits first leaves
+ * short ones for the end, so lanes finish close together.
+ *
+ * @example
+ * ```ts
+ * const took = new Map<number, number>(); // param-map index → ms, filled by `run`
+ * await runLongestFirst(tasks, 2, run, (t) => took.get(t.index));
+ * ```
+ */
+export async function runLongestFirst<T extends SearchTask, R>(
+  tasks: readonly T[],
+  parallelism: number,
+  run: (task: T) => Promise<R>,
+  cost: (task: T) => number | undefined,
+): Promise<void> {
+  const pending = tasks.map((task, i) => ({ task, i }));
+  let failure: { error: unknown } | undefined;
+  const take = () => {
+    let best = 0;
+    for (let k = 1; k < pending.length; k++) {
+      const a = cost((pending[k] as { task: T }).task) ?? Number.POSITIVE_INFINITY;
+      const b = cost((pending[best] as { task: T }).task) ?? Number.POSITIVE_INFINITY;
+      if (a > b) best = k;
+    }
+    return (pending.splice(best, 1)[0] as { task: T }).task;
+  };
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && pending.length > 0) {
+      try {
+        await run(take());
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(parallelism, tasks.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failure !== undefined) throw failure.error;
+}

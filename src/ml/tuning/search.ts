@@ -17,8 +17,8 @@ import { describeValue, invalidValue } from '../Param.js';
 import { ParamMap } from '../ParamMap.js';
 import type { ParamOverrides } from '../Params.js';
 import { Pipeline } from '../Pipeline.js';
-import { FitWorkers } from './fitWorkers.js';
-import { runBounded, type SearchTask } from './scheduler.js';
+import { FitWorkers, type SharedSplit } from './fitWorkers.js';
+import { runBounded, runLongestFirst, type SearchTask } from './scheduler.js';
 
 /** The model type an estimator type fits. */
 export type ModelOf<E> = E extends Estimator<infer M> ? M : Model;
@@ -247,6 +247,53 @@ export async function searchSplit<E extends Estimator>(options: {
     lanes === 1 ? fitOne(task) : withTrainingThreads(threads, () => fitOne(task)),
   );
   return { metrics, models };
+}
+
+/**
+ * {@link searchSplit} over several splits (the folds of a cross-validation). On fit threads the fits of every
+ * split go into one queue, so that a lane that finishes its last fit of a split starts on the next split instead of
+ * waiting for the other lanes; on the calling thread the splits are searched one after another.
+ */
+export async function searchSplits<E extends Estimator>(options: {
+  readonly estimator: E;
+  readonly maps: readonly ParamOverrides<E>[];
+  readonly evaluator: Evaluator;
+  readonly splits: readonly { readonly train: DataFrame; readonly validation: DataFrame }[];
+  readonly parallelism: number;
+  readonly collectModels: boolean;
+  readonly workers?: FitWorkers | undefined;
+}): Promise<SplitResult<ModelOf<E>>[]> {
+  const { maps, splits, workers } = options;
+  if (workers === undefined) {
+    const results: SplitResult<ModelOf<E>>[] = [];
+    for (const [fold, { train, validation }] of splits.entries()) {
+      results.push(await searchSplit({ ...options, train, validation, fold }));
+    }
+    return results;
+  }
+  const shared: SharedSplit[] = [];
+  for (const { train, validation } of splits) shared.push(await workers.share(train, validation));
+  const results = splits.map(() => ({
+    metrics: new Array<number>(maps.length),
+    models: options.collectModels ? new Array<ModelOf<E>>(maps.length) : undefined,
+  }));
+  const tasks: SearchTask[] = splits.flatMap((_, fold) => maps.map((__, index) => ({ fold, index })));
+  // How long each param map's fit took on an earlier split: later splits start the long ones first.
+  const took = new Map<number, number>();
+  const run = async ({ fold, index }: SearchTask) => {
+    const started = performance.now();
+    const result = results[fold] as SplitResult<ModelOf<E>>;
+    const { metric, model } = await workers.fit<ModelOf<E>>(
+      shared[fold] as SharedSplit,
+      maps[index] as ParamOverrides<Estimator>,
+      result.models !== undefined,
+    );
+    result.metrics[index] = metric;
+    if (result.models !== undefined && model !== undefined) result.models[index] = model;
+    took.set(index, performance.now() - started);
+  };
+  await runLongestFirst(tasks, options.parallelism, run, (task) => took.get(task.index));
+  return results;
 }
 
 function hasOwnFitMultiple(estimator: Estimator): boolean {
