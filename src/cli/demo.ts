@@ -150,7 +150,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResults> {
     ? new SingleBar({ format: '   featurize |{bar}| {value}/{total} images', hideCursor: true })
     : undefined;
   bar?.start(trainFiles.length, 0);
-  const featurized = (await featurizer.transform(train)).cache();
+  // Only what the search needs, cached once: the folds (a hash of each row's content) then do not depend on where
+  // the images are (their paths are in the image structs).
+  const featurized = (await featurizer.transform(train)).select('features', 'labelIndex').cache();
   let seen = 0;
   for await (const batch of featurized.select('labelIndex').toBatches()) {
     seen += batch.numRows;
