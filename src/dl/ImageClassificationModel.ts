@@ -3,19 +3,20 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.js';
 import type { DataFrame } from '../frame/DataFrame.js';
-import { col } from '../frame/functions.js';
 import { type ImagePreprocessSpec, validatePreprocessSpec } from '../image/preprocess.js';
-import { CLASSIFIER_IO } from '../ml/classification/classifierGraph.js';
+import {
+  appendClassifierColumns,
+  type ClassifierColumns,
+  scoreClassifier,
+} from '../ml/classification/classifierScoring.js';
 import { Model } from '../ml/Model.js';
 import type { JsonValue } from '../ml/Param.js';
 import type { StageOptions } from '../ml/Params.js';
 import { registerStage, type StageMetadata } from '../ml/persistence.js';
-import { appendColumn } from '../ml/schemaUtils.js';
 import { SharedParams } from '../ml/sharedParams.js';
 import { modelFileFromBytes } from '../models/modelSources.js';
-import type { OnnxStageOutput, OnnxStageSpec } from '../models/onnxStage.js';
 import { trainingThreads } from '../nn/threads.js';
-import { DataTypes, type StructType } from '../types/DataType.js';
+import type { StructType } from '../types/DataType.js';
 import { checkImageColumns } from './imageClassifierData.js';
 import type { EpochMetrics } from './imageClassifierTraining.js';
 import { OnnxParams } from './onnxParams.js';
@@ -175,13 +176,15 @@ export class ImageClassificationModel extends Model {
 
   transformSchema(schema: StructType): StructType {
     checkImageColumns(schema, { inputCol: this.getInputCol(), labelCol: '', stage: this.uid }, false);
-    const classes = this.numClasses;
-    let out = schema;
-    const vector = DataTypes.vector(classes);
-    if (this.getRawPredictionCol()) out = appendColumn(out, this.getRawPredictionCol(), vector, this.uid);
-    if (this.getProbabilityCol()) out = appendColumn(out, this.getProbabilityCol(), vector, this.uid);
-    if (this.getPredictionCol()) out = appendColumn(out, this.getPredictionCol(), DataTypes.double, this.uid);
-    return out;
+    return appendClassifierColumns(schema, this.outputColumns(), this.numClasses, this.uid);
+  }
+
+  private outputColumns(): ClassifierColumns {
+    return {
+      rawPrediction: this.getRawPredictionCol(),
+      probability: this.getProbabilityCol(),
+      prediction: this.getPredictionCol(),
+    };
   }
 
   protected async _transform(df: DataFrame): Promise<DataFrame> {
@@ -193,54 +196,27 @@ export class ImageClassificationModel extends Model {
       { inputCol: this.getInputCol(), labelCol: '', stage: this.uid },
       false,
     );
-    const predictionCol = this.getPredictionCol();
-    const temp = `__${this.uid}_prediction`;
-    const outputs: OnnxStageOutput[] = [];
-    const vector = (name: string, column: string, size: number): OnnxStageOutput => ({
-      name,
-      column,
-      kind: 'vector',
-      size,
-    });
-    if (this.getRawPredictionCol()) {
-      outputs.push(vector(CLASSIFIER_IO.rawPrediction, this.getRawPredictionCol(), net.numClasses));
-    }
-    if (this.getProbabilityCol()) {
-      outputs.push(vector(CLASSIFIER_IO.probability, this.getProbabilityCol(), net.numClasses));
-    }
-    if (predictionCol) outputs.push(vector(CLASSIFIER_IO.prediction, temp, 1));
-    if (outputs.length === 0) return df;
     const parallelism = Math.max(1, df.session.parallelism);
-    const spec: OnnxStageSpec = {
-      kind: 'onnx',
-      modelPath: await modelFileFromBytes(net.bytes),
-      session: {
-        executionProviders: [...this.getExecutionProviders()],
-        intraOpNumThreads: trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
+    return scoreClassifier(
+      df,
+      outputSchema,
+      this.outputColumns(),
+      net.numClasses,
+      {
+        modelPath: await modelFileFromBytes(net.bytes),
+        session: {
+          executionProviders: [...this.getExecutionProviders()],
+          intraOpNumThreads:
+            trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        },
+        input: { name: net.inputName, column: this.getInputCol(), source, preprocess: net.preprocess },
+        batchSize: this.getBatchSize(),
+        onError: this.getOnError(),
       },
-      inputs: [{ name: net.inputName, column: this.getInputCol(), source, preprocess: net.preprocess }],
-      outputs,
-      keep: [],
-      batchSize: this.getBatchSize(),
-      onError: this.getOnError(),
-    };
-    const withTemp = predictionCol
-      ? appendColumn(outputSchema, temp, DataTypes.vector(1), this.uid)
-      : outputSchema;
-    const scored = df.withPlan({
-      kind: 'mapBatches',
-      input: df.plan,
-      stage: spec,
-      outputSchema: predictionCol
-        ? { ...withTemp, fields: withTemp.fields.filter((f) => f.name !== predictionCol) }
-        : withTemp,
-      batchSize: spec.batchSize,
-      appendToInput: true,
-    });
-    if (!predictionCol) return scored;
-    return scored.withColumn(predictionCol, col(temp).getItem(0).cast('double')).drop(temp);
+      this.uid,
+    );
   }
 
   override extraMetadata(): { readonly [key: string]: JsonValue } {

@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ModelError, ParamError, SchemaError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col } from '../../frame/functions.js';
 import { modelFileFromBytes } from '../../models/modelSources.js';
-import type { OnnxStageOutput, OnnxStageSpec } from '../../models/onnxStage.js';
 import { trainingThreads } from '../../nn/threads.js';
-import { DataTypes, type StructType } from '../../types/DataType.js';
+import type { StructType } from '../../types/DataType.js';
 import { Model } from '../Model.js';
 import type { Param, ParamSpec } from '../Param.js';
 import type { StageMetadata } from '../persistence.js';
-import { appendColumn, checkColumnType } from '../schemaUtils.js';
+import { checkColumnType } from '../schemaUtils.js';
 import {
   type HasFeaturesCol,
   type HasPredictionCol,
@@ -22,6 +20,7 @@ import {
 } from '../sharedParams.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CLASSIFIER_IO } from './classifierGraph.js';
+import { appendClassifierColumns, type ClassifierColumns, scoreClassifier } from './classifierScoring.js';
 
 /** The file a saved classifier keeps its inference model (and its weights) in. */
 export const CLASSIFIER_MODEL_FILE = 'model.onnx';
@@ -138,71 +137,45 @@ export abstract class ProbabilisticClassificationModel
       this.uid,
     );
     this.checkThresholds();
-    let out = schema;
-    const vector = DataTypes.vector(this.numClasses);
-    if (this.getRawPredictionCol()) out = appendColumn(out, this.getRawPredictionCol(), vector, this.uid);
-    if (this.getProbabilityCol()) out = appendColumn(out, this.getProbabilityCol(), vector, this.uid);
-    if (this.getPredictionCol()) out = appendColumn(out, this.getPredictionCol(), DataTypes.double, this.uid);
-    return out;
+    return appendClassifierColumns(schema, this.outputColumns(), this.numClasses, this.uid);
+  }
+
+  private outputColumns(): ClassifierColumns {
+    return {
+      rawPrediction: this.getRawPredictionCol(),
+      probability: this.getProbabilityCol(),
+      prediction: this.getPredictionCol(),
+    };
   }
 
   protected async _transform(df: DataFrame): Promise<DataFrame> {
     const schema = await df.schema();
     const outputSchema = this.transformSchema(schema);
-    const predictionCol = this.getPredictionCol();
-    if (!this.getRawPredictionCol() && !this.getProbabilityCol() && !predictionCol) return df;
-    const temp = `__${this.uid}_prediction`;
-    const outputs: OnnxStageOutput[] = [];
-    const vector = (name: string, column: string, size: number): OnnxStageOutput => ({
-      name,
-      column,
-      kind: 'vector',
-      size,
-    });
-    if (this.getRawPredictionCol()) {
-      outputs.push(vector(CLASSIFIER_IO.rawPrediction, this.getRawPredictionCol(), this.numClasses));
-    }
-    if (this.getProbabilityCol()) {
-      outputs.push(vector(CLASSIFIER_IO.probability, this.getProbabilityCol(), this.numClasses));
-    }
-    if (predictionCol) outputs.push(vector(CLASSIFIER_IO.prediction, temp, 1));
     const parallelism = Math.max(1, df.session.parallelism);
-    const spec: OnnxStageSpec = {
-      kind: 'onnx',
-      modelPath: await modelFileFromBytes(this.inferenceModel()),
-      session: {
-        intraOpNumThreads: trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      },
-      inputs: [
-        {
+    return scoreClassifier(
+      df,
+      outputSchema,
+      this.outputColumns(),
+      this.numClasses,
+      {
+        modelPath: await modelFileFromBytes(this.inferenceModel()),
+        session: {
+          intraOpNumThreads:
+            trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        },
+        input: {
           name: CLASSIFIER_IO.input,
           column: this.getFeaturesCol(),
           source: 'tensor',
           shape: [this.numFeatures],
         },
-      ],
-      outputs,
-      keep: [],
-      batchSize: 4096,
-      onError: 'null',
-    };
-    const withTemp = predictionCol
-      ? appendColumn(outputSchema, temp, DataTypes.vector(1), this.uid)
-      : outputSchema;
-    const scored = df.withPlan({
-      kind: 'mapBatches',
-      input: df.plan,
-      stage: spec,
-      outputSchema: predictionCol
-        ? { ...withTemp, fields: withTemp.fields.filter((f) => f.name !== predictionCol) }
-        : withTemp,
-      batchSize: spec.batchSize,
-      appendToInput: true,
-    });
-    if (!predictionCol) return scored;
-    return scored.withColumn(predictionCol, col(temp).getItem(0).cast('double')).drop(temp);
+        batchSize: 4096,
+        onError: 'null',
+      },
+      this.uid,
+    );
   }
 
   /** Probabilities of each class for one or more rows (`rows × numFeatures` values), `rows × numClasses`. */

@@ -1,0 +1,98 @@
+/**
+ * How a classifier's inference model becomes Spark ML's output columns: `rawPrediction` and `probability`
+ * (`vector<numClasses>`) and `prediction` (double), each left out when its column param is `''`, computed by one
+ * `onnx` stage in the worker pool (or on Spark executors). Shared by the classification models on feature vectors
+ * and by the image classifier.
+ *
+ * @module
+ */
+
+import type { DataFrame } from '../../frame/DataFrame.js';
+import { col } from '../../frame/functions.js';
+import type { OnnxStageInput, OnnxStageOutput, OnnxStageSpec } from '../../models/onnxStage.js';
+import type { SessionOptionsJson } from '../../models/sessions.js';
+import { DataTypes, type StructType } from '../../types/DataType.js';
+import { appendColumn } from '../schemaUtils.js';
+import { CLASSIFIER_IO } from './classifierGraph.js';
+
+/** The output columns' names; `''` leaves a column out. */
+export interface ClassifierColumns {
+  readonly rawPrediction: string;
+  readonly probability: string;
+  readonly prediction: string;
+}
+
+/** `schema` with the classifier's output columns appended. */
+export function appendClassifierColumns(
+  schema: StructType,
+  cols: ClassifierColumns,
+  numClasses: number,
+  stage: string,
+): StructType {
+  let out = schema;
+  const vector = DataTypes.vector(numClasses);
+  if (cols.rawPrediction) out = appendColumn(out, cols.rawPrediction, vector, stage);
+  if (cols.probability) out = appendColumn(out, cols.probability, vector, stage);
+  if (cols.prediction) out = appendColumn(out, cols.prediction, DataTypes.double, stage);
+  return out;
+}
+
+/** What runs the inference model: its file, session options, input, and batching. */
+export interface ClassifierRun {
+  readonly modelPath: string;
+  readonly session: SessionOptionsJson;
+  readonly input: OnnxStageInput;
+  readonly batchSize: number;
+  readonly onError: 'null' | 'fail';
+}
+
+/**
+ * `df` with the classifier's output columns (`outputSchema`, as {@link appendClassifierColumns} gave it): the
+ * model's `rawPrediction`, `probability` and `prediction` outputs, the last cast to double.
+ */
+export function scoreClassifier(
+  df: DataFrame,
+  outputSchema: StructType,
+  cols: ClassifierColumns,
+  numClasses: number,
+  run: ClassifierRun,
+  stage: string,
+): DataFrame {
+  const temp = `__${stage}_prediction`;
+  const outputs: OnnxStageOutput[] = [];
+  const vector = (name: string, column: string, size: number): OnnxStageOutput => ({
+    name,
+    column,
+    kind: 'vector',
+    size,
+  });
+  if (cols.rawPrediction) outputs.push(vector(CLASSIFIER_IO.rawPrediction, cols.rawPrediction, numClasses));
+  if (cols.probability) outputs.push(vector(CLASSIFIER_IO.probability, cols.probability, numClasses));
+  if (cols.prediction) outputs.push(vector(CLASSIFIER_IO.prediction, temp, 1));
+  if (outputs.length === 0) return df;
+  const spec: OnnxStageSpec = {
+    kind: 'onnx',
+    modelPath: run.modelPath,
+    session: run.session,
+    inputs: [run.input],
+    outputs,
+    keep: [],
+    batchSize: run.batchSize,
+    onError: run.onError,
+  };
+  const withTemp = cols.prediction
+    ? appendColumn(outputSchema, temp, DataTypes.vector(1), stage)
+    : outputSchema;
+  const scored = df.withPlan({
+    kind: 'mapBatches',
+    input: df.plan,
+    stage: spec,
+    outputSchema: cols.prediction
+      ? { ...withTemp, fields: withTemp.fields.filter((f) => f.name !== cols.prediction) }
+      : withTemp,
+    batchSize: spec.batchSize,
+    appendToInput: true,
+  });
+  if (!cols.prediction) return scored;
+  return scored.withColumn(cols.prediction, col(temp).getItem(0).cast('double')).drop(temp);
+}
