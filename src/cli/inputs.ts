@@ -118,3 +118,17 @@ export function nonNegative(value: string): number {
   if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number ≥ 0.');
   return n;
 }
+
+/** Parses a command-line integer that must be 0 or more. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0.');
+  return n;
+}
+
+/** Parses a command-line number that must be above 0. */
+export function positive(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number > 0.');
+  return n;
+}

@@ -6,6 +6,9 @@
  */
 import { Command, Option } from 'commander';
 import { DeepImageFeaturizer } from '../dl/DeepImageFeaturizer.js';
+import { ImageClassificationModel } from '../dl/ImageClassificationModel.js';
+import { ImageClassifier } from '../dl/ImageClassifier.js';
+import type { FlipMode } from '../dl/imageAugment.js';
 import { ParamError } from '../errors.js';
 import type { DataFrame } from '../frame/DataFrame.js';
 import { LogisticRegression } from '../ml/classification/LogisticRegression.js';
@@ -22,7 +25,9 @@ import {
   dataOptions,
   modelRef,
   nonNegative,
+  nonNegativeInt,
   openSession,
+  positive,
   positiveInt,
   readInput,
 } from './inputs.js';
@@ -32,11 +37,18 @@ interface TrainCliOptions extends DataCliOptions {
   featurizer: string;
   labelCol: string;
   featuresCol: string;
-  classifier: 'logistic' | 'mlp';
+  classifier: 'logistic' | 'mlp' | 'image';
   maxIter: number;
   regParam: number;
   elasticNetParam: number;
-  hidden: number[];
+  hidden?: number[];
+  trainableLayers: number;
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  validationSplit: number;
+  cropPadding: number;
+  flip: FlipMode;
   seed: number;
   overwrite?: boolean;
 }
@@ -56,7 +68,8 @@ export function trainCommand(): Command {
     .description(
       'fit a classifier on labelled images through a pretrained featurizer (or on features made by `deepframe ' +
         'featurize`), labels indexed by StringIndexer, and save the PipelineModel [DeepImageFeaturizer] → ' +
-        'classifier → IndexToString; prints the training accuracy',
+        'classifier → IndexToString; or, with --classifier image, fine-tune a new head (and the last ' +
+        '--trainable-layers) on the --featurizer network with ImageClassifier; prints the training accuracy',
     )
     .argument('<input>', 'a folder of image files (read recursively), or Parquet with images or features');
   dataOptions(command);
@@ -77,8 +90,11 @@ export function trainCommand(): Command {
     )
     .option('--features-col <name>', 'the column of feature vectors', 'features')
     .addOption(
-      new Option('--classifier <kind>', 'LogisticRegression or MultilayerPerceptronClassifier')
-        .choices(['logistic', 'mlp'])
+      new Option(
+        '--classifier <kind>',
+        'LogisticRegression, MultilayerPerceptronClassifier, or ImageClassifier (a new head on the --featurizer network)',
+      )
+        .choices(['logistic', 'mlp', 'image'])
         .default('logistic'),
     )
     .option('--max-iter <n>', 'maxIter of the classifier', positiveInt, 100)
@@ -91,17 +107,45 @@ export function trainCommand(): Command {
     )
     .option(
       '--hidden <sizes>',
-      'hidden layer sizes of the MLP, comma-separated (layers become [features, ...hidden, classes])',
+      "hidden layer sizes, comma-separated: the MLP's (layers become [features, ...hidden, classes]; default 32) " +
+        "or the image classifier's head (default none)",
       (v: string) => v.split(',').map((s) => positiveInt(s.trim())),
-      [32],
+    )
+    .option(
+      '--trainable-layers <n>',
+      "image: how many of the network's last conv/dense layers to fine-tune (0 freezes it)",
+      nonNegativeInt,
+      0,
+    )
+    .option('--epochs <n>', 'image: passes over the training images', positiveInt, 10)
+    .option('--learning-rate <x>', "image: Adam's learning rate", positive, 0.001)
+    .option('--batch-size <n>', 'image: images per training step', positiveInt, 32)
+    .option(
+      '--validation-split <x>',
+      'image: the share of images held out to validate after each epoch, in [0, 1)',
+      nonNegative,
+      0,
+    )
+    .option('--crop-padding <n>', 'image: augment with random shifts of up to n pixels', nonNegativeInt, 0)
+    .addOption(
+      new Option('--flip <mode>', 'image: augment with random flips')
+        .choices(['none', 'horizontal', 'vertical', 'both'])
+        .default('none'),
     )
     .option('--seed <n>', 'seed of the MLP', (v: string) => Number.parseInt(v, 10), 0)
     .option('--overwrite', 'replace the model at --model-dir')
     .action(async (input: string, opts: TrainCliOptions) => {
       await using session = await openSession(opts, 'deepframe train');
       const df = readInput(session, input, opts);
+      if (opts.classifier === 'image' && opts.featurizer === 'none') {
+        throw new ParamError(
+          'INVALID_PARAM',
+          "--classifier image trains on images through a pretrained network: name it with --featurizer (not 'none').",
+          { param: 'featurizer', value: opts.featurizer },
+        );
+      }
       const featurizer =
-        opts.featurizer === 'none'
+        opts.featurizer === 'none' || opts.classifier === 'image'
           ? undefined
           : new DeepImageFeaturizer({
               inputCol: opts.imageCol,
@@ -133,6 +177,16 @@ export function trainCommand(): Command {
         labelCol: 'indexedLabel',
         metricName: 'accuracy',
       }).evaluate(await model.transform(indexed));
+      const imageModel = fitted.stages.find((s) => s instanceof ImageClassificationModel);
+      const last = imageModel?.summary.history.at(-1);
+      if (last !== undefined) {
+        process.stdout.write(
+          `Epoch ${last.epoch}: loss ${last.loss.toFixed(4)}, accuracy ${(100 * last.accuracy).toFixed(2)}%` +
+            (last.validationAccuracy === undefined
+              ? '\n'
+              : `, validation accuracy ${(100 * last.validationAccuracy).toFixed(2)}%\n`),
+        );
+      }
       process.stdout.write(
         `Saved a PipelineModel (${model.stages.map((s) => s.constructor.name).join(' → ')}) to ${opts.modelDir}\n` +
           `Training accuracy: ${(100 * accuracy).toFixed(2)}% over ${labels.length} classes\n`,
@@ -142,6 +196,23 @@ export function trainCommand(): Command {
 
 /** The classifier `--classifier` asks for; the MLP's layers come from the feature size and the label count. */
 async function makeClassifier(opts: TrainCliOptions, featured: DataFrame): Promise<Estimator> {
+  if (opts.classifier === 'image') {
+    return new ImageClassifier({
+      inputCol: opts.imageCol,
+      labelCol: 'indexedLabel',
+      ...modelRef(opts.featurizer),
+      trainableLayers: opts.trainableLayers,
+      hiddenLayers: opts.hidden ?? [],
+      epochs: opts.epochs,
+      learningRate: opts.learningRate,
+      batchSize: opts.batchSize,
+      validationSplit: opts.validationSplit,
+      cropPadding: opts.cropPadding,
+      flip: opts.flip,
+      seed: opts.seed,
+      showProgress: process.stderr.isTTY === true,
+    });
+  }
   const common = { featuresCol: opts.featuresCol, labelCol: 'indexedLabel', maxIter: opts.maxIter };
   if (opts.classifier === 'logistic') {
     return new LogisticRegression({
@@ -163,7 +234,7 @@ async function makeClassifier(opts: TrainCliOptions, featured: DataFrame): Promi
   const classes = await featured.select(opts.labelCol).distinct().count();
   return new MultilayerPerceptronClassifier({
     ...common,
-    layers: [field.type.size, ...opts.hidden, classes],
+    layers: [field.type.size, ...(opts.hidden ?? [32]), classes],
     seed: opts.seed,
     showProgress: false,
   });

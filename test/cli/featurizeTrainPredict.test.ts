@@ -96,6 +96,38 @@ describe('deepframe featurize, train, predict', () => {
     assert.ok(right >= 90, `${right} of 100 right`);
   });
 
+  it('fine-tunes a network on images with --classifier image and predicts with the saved model', async () => {
+    const trained = await deepframe(
+      'train',
+      join(dir, 'train'),
+      '--label-from-folder',
+      '--classifier',
+      'image',
+      '--featurizer',
+      'DigitsBackbone0to4',
+      '--trainable-layers',
+      '1',
+      '--epochs',
+      '15',
+      '--learning-rate',
+      '0.005',
+      '--validation-split',
+      '0.2',
+      '--seed',
+      '3',
+      '--model-dir',
+      join(dir, 'image'),
+    );
+    assert.match(trained, /Saved a PipelineModel \(ImageClassificationModel → IndexToString\)/);
+    assert.match(trained, /Epoch 15: loss [\d.]+, accuracy [\d.]+%, validation accuracy [\d.]+%/);
+    const out = join(dir, 'image-predictions');
+    await deepframe('predict', join(dir, 'test'), '--model-dir', join(dir, 'image'), '--out', out);
+    const rows = await session.read.parquet(out).select('origin', 'predictedLabel').collect();
+    assert.equal(rows.length, 100);
+    const right = rows.filter((r) => labelOf(String(r.origin)) === r.predictedLabel).length;
+    assert.ok(right >= 80, `${right} of 100 right`);
+  });
+
   it('predicts with a pretrained classifier, top-k decoded, as CSV', async () => {
     const out = join(dir, 'top3');
     await deepframe('predict', join(dir, 'test'), '--model', 'DigitsCNN', '--top-k', '3', '--out', out);
