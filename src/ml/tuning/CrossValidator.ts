@@ -17,6 +17,7 @@ import {
   searchSplits,
   startFitWorkers,
 } from './search.js';
+import { hoistTransformers, withPrefix } from './hoist.js';
 import { loadTunerParts, Validator } from './Validator.js';
 
 /** Options of {@link CrossValidator}'s constructor: its params by name. */
@@ -173,16 +174,19 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
     const foldCol = this.getFoldCol();
     const collect = this.getCollectSubModels();
     if (foldCol !== '') await checkFoldColValues(df, foldCol, k, this.uid);
-    const data = df.cache();
+    // A pipeline's leading transformers (a featurizer) run once, here, not per fold and candidate.
+    const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
+    const searched = hoisted.estimator as E;
+    const data = hoisted.data.cache();
     let workers: FitWorkers | undefined;
     try {
       await data.count();
-      workers = await startFitWorkers(data, estimator, evaluator, this.getParallelism(), maps.length);
+      workers = await startFitWorkers(data, searched, evaluator, this.getParallelism(), maps.length);
       const splits = foldCol === '' ? randomFolds(data, k, this.getSeed()) : columnFolds(data, foldCol, k);
       const metrics: number[][] = [];
       const subModels: ModelOf<E>[][] = [];
       const results = await searchSplits({
-        estimator,
+        estimator: searched,
         maps,
         evaluator,
         splits,
@@ -192,12 +196,18 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
       });
       for (const result of results) {
         metrics.push(result.metrics);
-        if (result.models !== undefined) subModels.push(result.models);
+        if (result.models !== undefined) {
+          subModels.push(result.models.map((m) => withPrefix(hoisted.prefix, m, estimator)));
+        }
       }
       const avgMetrics = maps.map((_, j) => mean(metrics.map((m) => m[j] as number)));
       const stdMetrics = maps.map((_, j) => std(metrics.map((m) => m[j] as number)));
       const best = bestIndex(avgMetrics, evaluator.isLargerBetter());
-      const bestModel = (await estimator.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>;
+      const bestModel = withPrefix(
+        hoisted.prefix,
+        (await searched.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>,
+        estimator,
+      );
       const model = new CrossValidatorModel<ModelOf<E>>({
         uid: this.uid,
         bestModel,

@@ -6,6 +6,7 @@ import { ParamValidators } from '../ParamValidators.js';
 import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
 import type { FitWorkers } from './fitWorkers.js';
+import { hoistTransformers, withPrefix } from './hoist.js';
 import { bestIndex, type ModelOf, searchSplit, startFitWorkers } from './search.js';
 import { TrainValidationSplitModel } from './TrainValidationSplitModel.js';
 import { loadTunerParts, Validator } from './Validator.js';
@@ -103,17 +104,20 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
     const evaluator = this.getEvaluator();
     const ratio = this.getTrainRatio();
     const collect = this.getCollectSubModels();
-    const data = df.cache();
+    // A pipeline's leading transformers (a featurizer) run once, here, not per candidate.
+    const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
+    const searched = hoisted.estimator as E;
+    const data = hoisted.data.cache();
     let workers: FitWorkers | undefined;
     try {
       await data.count();
-      workers = await startFitWorkers(data, estimator, evaluator, this.getParallelism(), maps.length);
+      workers = await startFitWorkers(data, searched, evaluator, this.getParallelism(), maps.length);
       const [train, validation] = data.randomSplit([ratio, 1 - ratio], this.getSeed()) as [
         DataFrame,
         DataFrame,
       ];
       const result = await searchSplit({
-        estimator,
+        estimator: searched,
         maps,
         evaluator,
         train,
@@ -124,11 +128,15 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
         workers,
       });
       const best = bestIndex(result.metrics, evaluator.isLargerBetter());
-      const bestModel = (await estimator.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>;
+      const bestModel = withPrefix(
+        hoisted.prefix,
+        (await searched.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>,
+        estimator,
+      );
       const model = new TrainValidationSplitModel<ModelOf<E>>({
         uid: this.uid,
         bestModel,
-        subModels: result.models,
+        subModels: result.models?.map((m) => withPrefix(hoisted.prefix, m, estimator)),
         validationMetrics: result.metrics,
       });
       return this.copyValues(model);
