@@ -451,7 +451,7 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
     );
     const maxLabel = rows.labels.reduce((a, b) => Math.max(a, b), 0);
     const layers = [...plan.layers];
-    let inputShape = plan.inputShape;
+    const inputShape = plan.inputShape;
     if (plan.addHead) {
       const tailShape = layers.length === 0 ? inputShape : new Sequential(layers).outputShape(inputShape);
       if (tailShape.length !== 1) layers.push(new Flatten());
@@ -505,7 +505,6 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
     } finally {
       progress.stop();
     }
-    inputShape = plan.inputShape;
     const trained = trainedNetworkGraph({ network, inputShape, weights: fit.weights, state: fit.state });
     const bytes = composeClassifier(plan.frozen, plan.cut, trained, plan.inputName);
     const model = this.copyValues(new ImageClassificationModel({ uid: this.uid }));

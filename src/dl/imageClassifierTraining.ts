@@ -13,6 +13,7 @@ import { mulberry32 } from '../nn/init.js';
 import type { Sequential } from '../nn/layers.js';
 import { adam, type OptimizerSpec, sgd } from '../nn/optimizers.js';
 import { compileTraining } from '../nn/Trainer.js';
+import { trainingThreads } from '../nn/threads.js';
 import { type AugmentOptions, augmentImages, augments } from './imageAugment.js';
 
 /**
@@ -100,10 +101,14 @@ export async function trainImageClassifier(
   const nVal = Math.min(rows - 1, Math.round(rows * s.validationSplit));
   const valRows = order.slice(rows - nVal);
   const trainRows = order.slice(0, rows - nVal);
+  const threads = trainingThreads();
   const frozen =
     data.frozen === undefined
       ? undefined
-      : await ort.InferenceSession.create(data.frozen.bytes, { graphOptimizationLevel: 'all' });
+      : await ort.InferenceSession.create(data.frozen.bytes, {
+          graphOptimizationLevel: 'all',
+          ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
+        });
   const featureSize = inputShape.reduce((a, b) => a * b, 1);
   // Features of the trainable part, without augmentation: for evaluation, and for training when not augmenting.
   const features = async (subset: Uint32Array): Promise<Float32Array> => {
