@@ -27,6 +27,12 @@ program.addCommand((await import('./predict.js')).predictCommand());
 program.addCommand((await import('./spark.js')).sparkCommand());
 program.addCommand((await import('./packWorker.js')).packWorkerCommand());
 
+// Output piped into a command that stops reading (`| head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

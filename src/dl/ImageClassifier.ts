@@ -16,6 +16,7 @@ import { decodeModel, tensorTypeOf } from '../models/onnxProto.js';
 import { initParams } from '../nn/init.js';
 import { sequentialFromJson, sequentialToJson } from '../nn/layerJson.js';
 import { Dense, Flatten, type Layer, Sequential } from '../nn/layers.js';
+import { canonicalRowOrder } from '../tensor/rowOrder.js';
 import { DataTypes, type StructType } from '../types/DataType.js';
 import { toNonEmptyString } from './converters.js';
 import { ImageClassificationModel } from './ImageClassificationModel.js';
@@ -449,7 +450,16 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
         ? { bytes: plan.frozen!, input: plan.inputName, output: plan.cut, size: frozenSize }
         : { bytes: identityImageModel(plan.preprocess), input: 'image', output: 'pixels', size: pixels },
     );
-    const maxLabel = rows.labels.reduce((a, b) => Math.max(a, b), 0);
+    // Rows in an order of their own content: a split's rows arrive in no particular order, and the fit (shuffles,
+    // mini-batches) must not depend on it.
+    const rowSize = runFrozenOnce ? frozenSize : pixels;
+    const order = canonicalRowOrder(rows.x, rowSize, rows.labels);
+    const x = new Float32Array(rows.x.length);
+    order.forEach((row, i) => {
+      x.set(rows.x.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
+    });
+    const labels = Float64Array.from(order, (row) => rows.labels[row] as number);
+    const maxLabel = labels.reduce((a, b) => Math.max(a, b), 0);
     const layers = [...plan.layers];
     const inputShape = plan.inputShape;
     if (plan.addHead) {
@@ -484,7 +494,7 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
         network,
         inputShape,
         weights,
-        { x: rows.x, rowSize: runFrozenOnce ? frozenSize : pixels, labels: rows.labels, frozen: frozenPart },
+        { x, rowSize, labels, frozen: frozenPart },
         {
           optimizer: this.getOptimizer(),
           learningRate: this.getLearningRate(),

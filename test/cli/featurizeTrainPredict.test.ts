@@ -108,7 +108,7 @@ describe('deepframe featurize, train, predict', () => {
       '--trainable-layers',
       '1',
       '--epochs',
-      '15',
+      '20',
       '--learning-rate',
       '0.005',
       '--validation-split',
@@ -119,7 +119,7 @@ describe('deepframe featurize, train, predict', () => {
       join(dir, 'image'),
     );
     assert.match(trained, /Saved a PipelineModel \(ImageClassificationModel → IndexToString\)/);
-    assert.match(trained, /Epoch 15: loss [\d.]+, accuracy [\d.]+%, validation accuracy [\d.]+%/);
+    assert.match(trained, /Epoch 20: loss [\d.]+, accuracy [\d.]+%, validation accuracy [\d.]+%/);
     const out = join(dir, 'image-predictions');
     await deepframe('predict', join(dir, 'test'), '--model-dir', join(dir, 'image'), '--out', out);
     const rows = await session.read.parquet(out).select('origin', 'predictedLabel').collect();
