@@ -8,7 +8,8 @@
  *   than `tol · max(‖w‖, 1)`;
  * - `adam` (deepframe's extension): mini-batches of `blockSize` rows in a seeded shuffle, one compiled training
  *   step per batch (forward, backward and update in one float32 ONNX graph); the last batch of an epoch is filled
- *   up with rows from the start of the shuffle, so every row is seen each epoch and no row is dropped.
+ *   up with rows from the start of the shuffle, so every row is seen each epoch and no row is dropped. The shuffle
+ *   starts from an order of the rows' own content, so a seed gives the same model however the rows arrive.
  *
  * Weights use MLlib's flat layout: per layer, the `inputs × outputs` kernel (MLlib's column-major
  * `outputs × inputs` matrix), then the biases.
@@ -23,6 +24,7 @@ import { minimize, type StopReason } from '../../nn/lbfgs.js';
 import { compileObjective } from '../../nn/objective.js';
 import { adam } from '../../nn/optimizers.js';
 import { compileTraining } from '../../nn/Trainer.js';
+import { canonicalRowOrder } from '../../tensor/rowOrder.js';
 import type { TrainingData } from './trainingData.js';
 
 /** The solver's settings (Spark ML's params, and deepframe's extensions). */
@@ -185,7 +187,8 @@ async function trainAdam(
   });
   try {
     const rand = mulberry32(s.seed ^ 0x5eed);
-    const order = Uint32Array.from({ length: data.rows }, (_, i) => i);
+    // Rows in an order of their own content first: the fit must not depend on the order rows arrive in.
+    const order = canonicalRowOrder(data.x, F, data.labels);
     const x = new Float32Array(batch * F);
     const y = new Float64Array(batch);
     const history: number[] = [];

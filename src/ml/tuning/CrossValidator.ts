@@ -9,6 +9,7 @@ import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CrossValidatorModel } from './CrossValidatorModel.js';
 import type { FitWorkers } from './fitWorkers.js';
+import { hoistTransformers, withPrefix } from './hoist.js';
 import {
   bestIndex,
   checkFoldColType,
@@ -17,7 +18,6 @@ import {
   searchSplits,
   startFitWorkers,
 } from './search.js';
-import { hoistTransformers, withPrefix } from './hoist.js';
 import { loadTunerParts, Validator } from './Validator.js';
 
 /** Options of {@link CrossValidator}'s constructor: its params by name. */

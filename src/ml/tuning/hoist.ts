@@ -67,5 +67,7 @@ export async function hoistTransformers(
 export function withPrefix<M extends Model>(prefix: readonly Transformer[], model: M, parent: Estimator): M {
   if (prefix.length === 0) return model;
   const stages = model instanceof PipelineModel ? model.stages : [model];
-  return new PipelineModel({ uid: model.uid, stages: [...prefix, ...stages] }).setParent(parent) as unknown as M;
+  return new PipelineModel({ uid: model.uid, stages: [...prefix, ...stages] }).setParent(
+    parent,
+  ) as unknown as M;
 }
