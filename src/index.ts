@@ -77,6 +77,7 @@ export {
   desc,
   elementAt,
   exp,
+  expr,
   first,
   floor,
   greatest,
@@ -293,6 +294,8 @@ export {
   type WriteReportOptions,
   writeReport,
 } from './report/index.js';
+// SQL
+export { Catalog, type CatalogTable } from './sql/Catalog.js';
 export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
 // Types and values

@@ -48,6 +48,15 @@ export interface Engine {
   write(plan: PlanNode, spec: WriteSpec): Promise<void>;
   /** Drops what `cache()` kept for `cacheId`. */
   uncache(cacheId: string): Promise<void>;
+  /**
+   * Registers `plan` as a temporary view named `name` for this session's SQL (`session.sql`, `session.table`);
+   * fails with `TEMP_TABLE_OR_VIEW_ALREADY_EXISTS` when the name is taken and `replace` is false.
+   */
+  createTempView(name: string, plan: PlanNode, replace: boolean): Promise<void>;
+  /** Drops a temporary view; whether there was one. */
+  dropTempView(name: string): Promise<boolean>;
+  /** The names of the session's temporary views. */
+  tempViewNames(): Promise<string[]>;
   /** Releases everything the engine holds: connections, worker threads, temporary tables. */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import type { JsonValue } from '../worker/StageSpec.js';
 import { Column, SortColumn } from './Column.js';
 import { DataFrameWriter } from './DataFrameWriter.js';
 import type { ColumnOrName } from './functions.js';
-import { col } from './functions.js';
+import { col, expr } from './functions.js';
 import { GroupedData } from './GroupedData.js';
 import { batchToRows } from './rows.js';
 import type { Session } from './Session.js';
@@ -142,13 +142,55 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
   }
 
   /** Keeps the rows for which `condition` is true (null counts as false). */
-  filter(condition: Column): DataFrame {
-    return this.#with({ kind: 'filter', input: this.plan, condition: condition.expr });
+  filter(condition: Column | string): DataFrame {
+    const c = typeof condition === 'string' ? expr(condition) : condition;
+    return this.#with({ kind: 'filter', input: this.plan, condition: c.expr });
   }
 
   /** Same as {@link DataFrame.filter}. */
-  where(condition: Column): DataFrame {
+  where(condition: Column | string): DataFrame {
     return this.filter(condition);
+  }
+
+  /**
+   * Projects SQL expressions (Spark's `selectExpr`): each string is parsed by the engine, as {@link expr} does, and
+   * may carry its own alias.
+   *
+   * @example
+   * ```ts
+   * df.selectExpr('id', 'age + 1 AS next', 'upper(name)');
+   * ```
+   */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.select(...exprs.map((e) => expr(e)));
+  }
+
+  /**
+   * Registers this DataFrame as a temporary view for the session's SQL: `session.sql('SELECT … FROM name')` and
+   * `session.table(name)` read it. Fails when a view of that name exists (see
+   * {@link DataFrame.createOrReplaceTempView}). The view is the DataFrame's plan, not its rows: a query over it
+   * runs the plan (a view over a cached DataFrame reads the kept rows).
+   *
+   * @example
+   * ```ts
+   * await images.createTempView('images');
+   * ```
+   */
+  async createTempView(name: string): Promise<void> {
+    await this.session.engine.createTempView(checkViewName(name), this.plan, false);
+  }
+
+  /**
+   * Registers this DataFrame as a temporary view, replacing one of the same name.
+   *
+   * @example
+   * ```ts
+   * await people.createOrReplaceTempView('people');
+   * await session.sql('SELECT name FROM people WHERE age > 30').show();
+   * ```
+   */
+  async createOrReplaceTempView(name: string): Promise<void> {
+    await this.session.engine.createTempView(checkViewName(name), this.plan, true);
   }
 
   /** The first `n` rows. */
@@ -517,4 +559,16 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** A view name: letters, digits and underscores, not starting with a digit (what both engines accept unquoted). */
+function checkViewName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new ParamError(
+      'INVALID_VIEW_NAME',
+      `A temporary view needs a name of letters, digits and underscores that does not start with a digit; got '${name}'.`,
+      { name },
+    );
+  }
+  return name;
 }

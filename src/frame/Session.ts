@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import type { Engine } from '../engine/Engine.js';
 import { resolveEngine } from '../engine/Engine.js';
+import { Catalog } from '../sql/Catalog.js';
 import '../engine/local/index.js';
 import '../engine/spark/index.js';
 import { ParamError } from '../errors.js';
@@ -128,6 +129,41 @@ export class Session implements AsyncDisposable {
   /** Readers for files: `session.read.parquet(path)`, `session.read.images(dir)`. */
   get read(): DataFrameReader {
     return new DataFrameReader(this);
+  }
+
+  /** The session's catalog: its temporary views (`listTables`, `tableExists`, `dropTempView`). */
+  get catalog(): Catalog {
+    return new Catalog(this);
+  }
+
+  /**
+   * A DataFrame of a SQL query's rows. The query reads the session's temporary views
+   * (`df.createOrReplaceTempView(name)`) by name, and may call the functions registered with `session.udf`. On the
+   * embedded engine the SQL is DuckDB's (see the README's "SQL" section for how it differs from Spark SQL); on a
+   * Spark session it is Spark SQL. Lazy, like every DataFrame: a bad query fails at its first action or `schema()`.
+   *
+   * @example
+   * ```ts
+   * await people.createOrReplaceTempView('people');
+   * const adults = session.sql('SELECT name, age FROM people WHERE age >= 18 ORDER BY age');
+   * await adults.show();
+   * ```
+   */
+  sql(query: string): DataFrame {
+    return new DataFrame(this, { kind: 'sql', query });
+  }
+
+  /**
+   * A temporary view (on Spark, also a catalog table) as a DataFrame; an unknown name fails at the first action,
+   * naming the session's views.
+   *
+   * @example
+   * ```ts
+   * const people = session.table('people');
+   * ```
+   */
+  table(name: string): DataFrame {
+    return new DataFrame(this, { kind: 'table', name });
   }
 
   /** How many tasks run at once. */

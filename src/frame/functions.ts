@@ -30,6 +30,21 @@ export function col(name: string): Column {
 /** Same as {@link col}. */
 export const column = col;
 
+/**
+ * A column from a SQL expression (Spark's `expr`), parsed by the engine: DuckDB's SQL on the embedded engine,
+ * Spark SQL on Spark. Column names in it refer to the DataFrame's columns; functions registered with
+ * `session.udf` may be called by name.
+ *
+ * @example
+ * ```ts
+ * df.select(expr('upper(name)'), expr('age + 1').alias('next'));
+ * df.filter(expr("name LIKE 'A%'"));
+ * ```
+ */
+export function expr(sql: string): Column {
+  return new Column({ kind: 'sqlExpr', sql });
+}
+
 /** A literal column (Spark's `lit`): integers within 32 bits are `int`, other numbers `double`, bigints `bigint`. */
 export function lit(value: ColumnLike): Column {
   return Column.of(value);

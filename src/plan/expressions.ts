@@ -29,7 +29,12 @@ export type Expr =
       readonly branches: readonly { readonly condition: Expr; readonly value: Expr }[];
       readonly otherwise?: Expr;
     }
-  | { readonly kind: 'field'; readonly expr: Expr; readonly name: string };
+  | { readonly kind: 'field'; readonly expr: Expr; readonly name: string }
+  /**
+   * A SQL expression as text (`expr('a + 1')`, `selectExpr`), parsed by the engine: the embedded query engine's SQL
+   * on the embedded engine, Spark SQL on Spark. Unaliased, the engine names its column.
+   */
+  | { readonly kind: 'sqlExpr'; readonly sql: string };
 
 /** A sort key: an expression, its direction and where nulls go (Spark: nulls first when ascending). */
 export interface SortOrder {
@@ -46,6 +51,7 @@ export function referencedColumns(expr: Expr, into: Set<string> = new Set()): Se
       break;
     case 'star':
     case 'literal':
+    case 'sqlExpr':
       break;
     case 'alias':
     case 'cast':
@@ -92,6 +98,8 @@ export function outputName(expr: Expr): string {
       return `CAST(${outputName(expr.expr)} AS ${simpleString(expr.type).toUpperCase()})`;
     case 'field':
       return expr.name;
+    case 'sqlExpr':
+      return expr.sql;
     case 'call': {
       const args = expr.args.map(outputName);
       if (BINARY_SYMBOLS.has(expr.name) && args.length === 2) return `(${args[0]} ${expr.name} ${args[1]})`;

@@ -95,7 +95,9 @@ export type PlanNode =
       readonly appendToInput?: boolean;
     }
   | { readonly kind: 'cache'; readonly input: PlanNode; readonly cacheId: string }
-  | { readonly kind: 'sql'; readonly query: string };
+  | { readonly kind: 'sql'; readonly query: string }
+  /** A table or temporary view by name (`session.table(name)`). */
+  | { readonly kind: 'table'; readonly name: string };
 
 /** A node's `kind`. */
 export type PlanKind = PlanNode['kind'];
@@ -108,6 +110,7 @@ export function children(node: PlanNode): readonly PlanNode[] {
     case 'readFiles':
     case 'readImages':
     case 'sql':
+    case 'table':
       return [];
     case 'union':
       return node.inputs;

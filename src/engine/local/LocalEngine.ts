@@ -23,7 +23,7 @@ import { DataTypes, type StructType } from '../../types/DataType.js';
 import { fieldNames, requireField } from '../../types/Schema.js';
 import type { Engine, EngineOptions, WriteSpec } from '../Engine.js';
 import { appendRecordBatch } from './arrowToDuckDB.js';
-import { type CompiledPlan, type CompilerHost, PlanCompiler } from './compilePlan.js';
+import { type CompiledPlan, type CompilerHost, PlanCompiler, type TempView } from './compilePlan.js';
 import { chunkToRecordBatch } from './duckdbToArrow.js';
 import { duckdbTypeSql, fromDuckDBType } from './duckdbTypes.js';
 import { InlineStages, type StagePool } from './inlineStages.js';
@@ -68,6 +68,8 @@ export class LocalEngine implements Engine {
   readonly #localData = new Map<string, { data: arrow.Table; schema: StructType; table?: Promise<string> }>();
   readonly #caches = new Map<string, { table: string; schema: StructType }>();
   readonly #placeholders = new WeakMap<PlanNode, Promise<CompiledPlan>>();
+  /** Temporary views by lower-cased name (names are case-insensitive, as in Spark and DuckDB). */
+  readonly #views = new Map<string, TempView>();
   #pool: Promise<StagePool> | undefined;
   readonly #inlineStages: boolean;
   #queue: Promise<unknown> = Promise.resolve();
@@ -209,6 +211,12 @@ export class LocalEngine implements Engine {
             throw queryError(e, sql);
           }
         }),
+      referencedViews: (query) => this.#referencedViews(query),
+      view: (name) => {
+        const view = this.#views.get(name.toLowerCase());
+        if (view === undefined) throw unknownView(name, [...this.#views.values()]);
+        return view;
+      },
       boundary: async (node) => {
         switch (node.kind) {
           case 'localData': {
@@ -276,6 +284,62 @@ export class LocalEngine implements Engine {
       default:
         throw new DeepframeError('NOT_IMPLEMENTED', `The embedded engine cannot yet read '${node.kind}'.`);
     }
+  }
+
+  /** The registered views a query reads: the table names DuckDB's parser finds in it (`json_serialize_sql`). */
+  async #referencedViews(query: string): Promise<TempView[]> {
+    if (this.#views.size === 0) return [];
+    const rows = await this.#serial(async () =>
+      (
+        await this.#analysis.runAndReadAll(`SELECT json_serialize_sql(${quoteString(query)}) AS ast`)
+      ).getRowObjectsJS(),
+    );
+    let ast: unknown;
+    try {
+      ast = JSON.parse(String(rows[0]?.ast ?? '{}'));
+    } catch {
+      return [];
+    }
+    const names = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) for (const n of node) walk(n);
+      else if (typeof node === 'object' && node !== null) {
+        const n = node as { type?: unknown; schema_name?: unknown; table_name?: unknown };
+        if (n.type === 'BASE_TABLE' && !n.schema_name && typeof n.table_name === 'string') {
+          names.add(n.table_name.toLowerCase());
+        }
+        for (const v of Object.values(node)) walk(v);
+      }
+    };
+    walk(ast);
+    return [...names].flatMap((n) => {
+      const view = this.#views.get(n);
+      return view === undefined ? [] : [view];
+    });
+  }
+
+  async createTempView(name: string, plan: PlanNode, replace: boolean): Promise<void> {
+    this.#check();
+    const key = name.toLowerCase();
+    if (!replace && this.#views.has(key)) {
+      throw new SchemaError(
+        'TEMP_TABLE_OR_VIEW_ALREADY_EXISTS',
+        `Cannot create the temporary view '${name}': it already exists. Use createOrReplaceTempView() to replace it.`,
+        { name },
+      );
+    }
+    // Resolve the plan now, so that a view over a bad plan fails where it is made.
+    await this.schema(plan);
+    this.#views.set(key, { name, plan });
+  }
+
+  async dropTempView(name: string): Promise<boolean> {
+    this.#check();
+    return this.#views.delete(name.toLowerCase());
+  }
+
+  async tempViewNames(): Promise<string[]> {
+    return [...this.#views.values()].map((v) => v.name).sort();
   }
 
   registerLocalData(dataId: string, table: arrow.Table, schema: StructType): void {
@@ -537,6 +601,15 @@ function appendColumns(input: arrow.RecordBatch, added: arrow.RecordBatch): arro
 }
 
 /** Wraps a DuckDB failure in an {@link ExecutionError} with DuckDB's own reason. */
+function unknownView(name: string, views: readonly TempView[]): SchemaError {
+  const known = views.map((v) => `'${v.name}'`).join(', ');
+  return new SchemaError(
+    'TABLE_OR_VIEW_NOT_FOUND',
+    `The table or view '${name}' cannot be found. ${known === '' ? 'This session has no temporary views; make one with df.createOrReplaceTempView(name).' : `The session's temporary views: ${known}.`}`,
+    { name },
+  );
+}
+
 function queryError(e: unknown, sql: string): DeepframeError {
   if (e instanceof DeepframeError) return e;
   const message = describeCause(e);

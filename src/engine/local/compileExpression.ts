@@ -293,6 +293,8 @@ export async function compileExpression(expr: Expr, ctx: ExprContext): Promise<s
     }
     case 'call':
       return compileCall(expr, ctx);
+    case 'sqlExpr':
+      return `(${expr.sql})`;
     default: {
       const never: never = expr;
       return never;

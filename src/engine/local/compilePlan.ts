@@ -23,6 +23,16 @@ export interface CompilerHost {
   boundary(node: PlanNode): Promise<CompiledPlan>;
   /** Runs a small query (metadata look-ups) and returns its rows. */
   query(sql: string): Promise<Record<string, unknown>[]>;
+  /** The session's temporary views that a SQL query reads, found by the query engine's own parser. */
+  referencedViews(query: string): Promise<readonly TempView[]>;
+  /** A temporary view by name; a SchemaError naming the session's views when there is none. */
+  view(name: string): TempView;
+}
+
+/** A temporary view: its name as registered, and the plan it stands for. */
+export interface TempView {
+  readonly name: string;
+  readonly plan: PlanNode;
 }
 
 let aliasCounter = 0;
@@ -81,6 +91,8 @@ export class PlanCompiler {
   async #selectItem(expr: Expr, ctx: ExprContext): Promise<string> {
     const sql = await compileExpression(expr, ctx);
     if (expr.kind === 'star') return sql;
+    // SQL text may carry its own alias (`a + 1 AS b`); unaliased, DuckDB names the column by its text, as Spark does.
+    if (expr.kind === 'sqlExpr') return expr.sql;
     return `${sql} AS ${quoteIdent(outputName(expr))}`;
   }
 
@@ -102,8 +114,29 @@ export class PlanCompiler {
         return node.format === 'arrow'
           ? this.#host.boundary(node)
           : this.#finish(await readFilesSql(node, this.#host));
-      case 'sql':
-        return this.#finish(node.query);
+      case 'sql': {
+        const query = node.query.replace(/[\s;]+$/, '');
+        // The temporary views the query reads become CTEs over their plans' SQL (the query engine knows only
+        // its own tables): a view over a model stage runs the stage when the query runs, not before.
+        const views = await this.#host.referencedViews(query);
+        const ctes = [];
+        for (const view of views)
+          ctes.push(`${quoteIdent(view.name)} AS (${(await this.compile(view.plan)).sql})`);
+        try {
+          return await this.#finish(
+            ctes.length === 0 ? query : `WITH ${ctes.join(', ')} SELECT * FROM (${query}) AS ${nextAlias()}`,
+          );
+        } catch (e) {
+          // DuckDB names a missing table; say which views the session has instead.
+          const missing = /Table with name ([^\s]+) does not exist/.exec(
+            e instanceof Error ? e.message : '',
+          )?.[1];
+          if (missing !== undefined) this.#host.view(missing);
+          throw e;
+        }
+      }
+      case 'table':
+        return this.compile(this.#host.view(node.name).plan);
       case 'project': {
         const child = await this.compile(node.input);
         const alias = nextAlias();

@@ -329,6 +329,45 @@ export class SparkEngine implements Engine {
     }
   }
 
+  async createTempView(name: string, plan: PlanNode, replace: boolean): Promise<void> {
+    this.#check();
+    const prepared = await this.#prepare(plan);
+    try {
+      for await (const _ of this.#client.executePlan({
+        command: {
+          createDataframeView: {
+            input: this.#compiler(prepared).compile(plan),
+            name,
+            isGlobal: false,
+            replace,
+          },
+        },
+      })) {
+        // No rows: draining waits for the view to be made.
+      }
+    } catch (e) {
+      throw this.#failure(e);
+    }
+  }
+
+  async dropTempView(name: string): Promise<boolean> {
+    const existed = (await this.tempViewNames()).some((v) => v.toLowerCase() === name.toLowerCase());
+    if (existed)
+      for await (const _ of this.execute({ kind: 'sql', query: `DROP VIEW ${quoteSparkIdent(name)}` }));
+    return existed;
+  }
+
+  async tempViewNames(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const batch of this.execute({ kind: 'sql', query: 'SHOW VIEWS' })) {
+      const view = batch.getChild('viewName');
+      const temporary = batch.getChild('isTemporary');
+      for (let i = 0; i < batch.numRows; i++)
+        if (temporary?.get(i) === true) names.push(String(view?.get(i)));
+    }
+    return names.sort();
+  }
+
   async uncache(cacheId: string): Promise<void> {
     const relation = this.#persisted.get(cacheId);
     this.#persisted.delete(cacheId);
@@ -351,4 +390,9 @@ function cacheNodes(plan: PlanNode): Extract<PlanNode, { kind: 'cache' }>[] {
   };
   visit(plan);
   return out;
+}
+
+/** A Spark SQL identifier in backquotes. */
+function quoteSparkIdent(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
 }

@@ -84,6 +84,8 @@ export function sparkExpression(expr: Expr): ConnectExpression {
       return { unresolvedAttribute: { unparsedIdentifier: expr.name } };
     case 'star':
       return { unresolvedStar: {} };
+    case 'sqlExpr':
+      return { expressionString: { expression: expr.sql } };
     case 'literal':
       return { literal: sparkLiteral(expr.value, expr.type) };
     case 'alias':
@@ -142,6 +144,8 @@ export function sparkSortOrder(order: SortOrder): ConnectExpression {
 
 /** An expression with the name Spark would give it made explicit, so both engines name columns alike. */
 export function sparkNamedExpression(expr: Expr): ConnectExpression {
-  if (expr.kind === 'alias' || expr.kind === 'column' || expr.kind === 'star') return sparkExpression(expr);
+  if (expr.kind === 'alias' || expr.kind === 'column' || expr.kind === 'star' || expr.kind === 'sqlExpr') {
+    return sparkExpression(expr);
+  }
   return { alias: { expr: sparkExpression(expr), name: [outputName(expr)] } };
 }

@@ -95,6 +95,8 @@ export class RelationCompiler {
         return this.#readImages(node);
       case 'sql':
         return this.#rel({ sql: { query: node.query } });
+      case 'table':
+        return this.#rel({ read: { namedTable: { unparsedIdentifier: node.name } } });
       case 'project':
         return this.#rel({
           project: { input: c(node.input), expressions: node.exprs.map(sparkNamedExpression) },
