@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { expr } from '../../src/frame/functions.js';
+import { Session } from '../../src/frame/Session.js';
+import type { Row } from '../../src/types/Value.js';
+import { useSparkCluster } from './helpers/cluster.js';
+
+const PEOPLE = [
+  { id: 1, name: 'Ann', age: 31, dept: 1 },
+  { id: 2, name: 'Bob', age: 17, dept: 2 },
+  { id: 3, name: 'Cy', age: 45, dept: 1 },
+  { id: 4, name: 'Di', age: 28, dept: 3 },
+];
+const DEPTS = [
+  { dept: 1, dname: 'eng' },
+  { dept: 2, dname: 'ops' },
+];
+
+describe('SQL on Spark: temporary views, session.sql, selectExpr, the same results as the embedded engine', () => {
+  const cluster = useSparkCluster('local');
+  let spark: Session | undefined;
+  let local: Session | undefined;
+  before(async () => {
+    spark = await Session.builder().remote(cluster().connectUrl).create();
+    local = await Session.builder().master('local[2]').create();
+    for (const s of [spark, local]) {
+      await s.createDataFrame(PEOPLE).createOrReplaceTempView('people');
+      await s.createDataFrame(DEPTS).createOrReplaceTempView('depts');
+    }
+  });
+  after(async () => {
+    await spark?.stop();
+    await local?.stop();
+  });
+
+  const both = async (run: (s: Session) => Promise<Row[]>) => {
+    const [onSpark, embedded] = [await run(spark!), await run(local!)];
+    const plain = (rows: Row[]) =>
+      rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+      );
+    assert.deepEqual(plain(onSpark), plain(embedded));
+    return onSpark;
+  };
+
+  it('joins, filters and aggregates views', async () => {
+    const rows = await both((s) =>
+      s
+        .sql(
+          `SELECT d.dname, count(*) AS n, sum(p.age) AS total FROM people p JOIN depts d ON p.dept = d.dept
+           WHERE p.age >= 18 GROUP BY d.dname ORDER BY d.dname`,
+        )
+        .collect(),
+    );
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.dname, 'eng');
+  });
+
+  it('reads views with table(), makes views of queries, and takes SQL expressions', async () => {
+    await both(async (s) => {
+      await s.sql('SELECT * FROM people WHERE age > 30').createOrReplaceTempView('seniors');
+      return s.table('seniors').selectExpr('name', 'age + 1 AS next').where('next > 40').collect();
+    });
+    await both((s) =>
+      s.table('people').select('name', expr('age * 2').alias('twice')).orderBy('name').collect(),
+    );
+  });
+
+  it('lists and drops temporary views, and names a missing one', async () => {
+    const s = spark!;
+    await s.createDataFrame(DEPTS).createOrReplaceTempView('scratch');
+    assert.ok(await s.catalog.tableExists('scratch'));
+    assert.ok((await s.catalog.listTables()).some((t) => t.name === 'scratch'));
+    assert.equal(await s.catalog.dropTempView('scratch'), true);
+    assert.equal(await s.catalog.dropTempView('scratch'), false);
+    await assert.rejects(
+      s.createDataFrame(DEPTS).createTempView('people'),
+      /TEMP_TABLE_OR_VIEW_ALREADY_EXISTS|already exists/,
+    );
+    await assert.rejects(s.sql('SELECT * FROM peple').collect(), /TABLE_OR_VIEW_NOT_FOUND/);
+  });
+});
