@@ -4,7 +4,7 @@ import type { ImagePreprocessSpec } from '../image/preprocess.js';
 import { invalidValue, type TypeConverter } from '../ml/Param.js';
 import { SharedParams } from '../ml/sharedParams.js';
 import type { OnnxStageInput, OnnxStageSpec } from '../models/onnxStage.js';
-import { type StructType, sameType, simpleString } from '../types/DataType.js';
+import { DataTypes, type StructType, sameType, simpleString } from '../types/DataType.js';
 import { requireField } from '../types/Schema.js';
 import { toNonEmptyString } from './converters.js';
 import { type ImageModel, resolveImageModel } from './imageModels.js';
@@ -135,6 +135,15 @@ export abstract class ImageModelStage extends OnnxStageBase {
       batchSize: this.getBatchSize(),
       onError: this.getOnError(),
     };
+  }
+
+  /** Image structs, or file paths. */
+  protected sqlArguments(): StructType[] {
+    const column = this.getInputCol();
+    return [
+      DataTypes.struct([DataTypes.field(column, imageColumnSchema)]),
+      DataTypes.struct([DataTypes.field(column, DataTypes.string)]),
+    ];
   }
 
   /** Checks the input column (an image struct, or a string of paths when `allowUris`) and says which it is. */

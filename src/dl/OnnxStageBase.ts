@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { ModelError } from '../errors.js';
+import { ModelError, ParamError } from '../errors.js';
 import type { DataFrame } from '../frame/DataFrame.js';
 import { Transformer } from '../ml/Transformer.js';
 import type { OnnxStageSpec } from '../models/onnxStage.js';
 import type { SessionOptionsJson } from '../models/sessions.js';
 import { trainingThreads } from '../nn/threads.js';
-import type { StructType } from '../types/DataType.js';
+import type { SqlFunctionOverload } from '../sql/sqlFunction.js';
+import type { StructField, StructType } from '../types/DataType.js';
 import { OnnxParams } from './onnxParams.js';
 
 /**
@@ -73,6 +74,33 @@ export abstract class OnnxStageBase extends Transformer {
 
   /** The spec of the `onnx` stage this transformer runs, for a DataFrame of the given schema. */
   protected abstract stageSpec(schema: StructType, parallelism: number): OnnxStageSpec;
+
+  /** The argument lists a SQL function of this stage takes: one schema of its input columns per overload. */
+  protected abstract sqlArguments(): StructType[];
+
+  /**
+   * @internal How a SQL function of this stage computes: for each argument list, the stage spec and its one output
+   * column. Call after {@link PipelineStage.prepare}.
+   */
+  sqlFunctionOverloads(name: string, parallelism: number): SqlFunctionOverload[] {
+    return this.sqlArguments().map((args) => {
+      const added = this.transformSchema(args).fields.slice(args.fields.length);
+      if (added.length !== 1) {
+        throw new ParamError(
+          'UNSUPPORTED_SQL_FUNCTION',
+          `SQL function '${name}': a SQL function returns one value, but stage ${this.uid} adds ${added.length} columns (${added.map((f) => f.name).join(', ')}); map one output only.`,
+          { function: name, stage: this.uid },
+        );
+      }
+      return {
+        args: args.fields,
+        spec: this.stageSpec(args, parallelism),
+        output: { column: (added[0] as StructField).name, type: (added[0] as StructField).type },
+        batchSize: this.getBatchSize(),
+        onError: this.getOnError(),
+      };
+    });
+  }
 
   protected async _transform(df: DataFrame): Promise<DataFrame> {
     const schema = await df.schema();

@@ -121,6 +121,18 @@ export class OnnxTransformer extends OnnxStageBase {
     return out;
   }
 
+  /** One vector argument per mapped input, in the mapping's order. */
+  protected sqlArguments(): StructType[] {
+    const shapes = this.preparedShapes();
+    return [
+      DataTypes.struct(
+        Object.entries(this.getInputMapping()).map(([column, name]) =>
+          DataTypes.field(column, DataTypes.vector(shapes.inputs.find((i) => i.name === name)?.size ?? 1)),
+        ),
+      ),
+    ];
+  }
+
   protected stageSpec(_schema: StructType, parallelism: number): OnnxStageSpec {
     const shapes = this.preparedShapes();
     return {

@@ -1,6 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { DeepframeError, describeCause } from '../errors.js';
 import type { FileFormat, PlanNode } from '../plan/nodes.js';
+import type { SqlFunction } from '../sql/sqlFunction.js';
 import type { StructType } from '../types/DataType.js';
 
 /** Spark's save modes: what a write does when its target exists. */
@@ -57,6 +58,8 @@ export interface Engine {
   dropTempView(name: string): Promise<boolean>;
   /** The names of the session's temporary views. */
   tempViewNames(): Promise<string[]>;
+  /** Registers (or replaces) a SQL function backed by a stage, for this session's SQL and `expr`. */
+  registerFunction(fn: SqlFunction): Promise<void>;
   /** Releases everything the engine holds: connections, worker threads, temporary tables. */
   close(): Promise<void>;
 }

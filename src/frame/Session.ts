@@ -3,6 +3,7 @@ import * as arrow from 'apache-arrow';
 import type { Engine } from '../engine/Engine.js';
 import { resolveEngine } from '../engine/Engine.js';
 import { Catalog } from '../sql/Catalog.js';
+import { UDFRegistration } from '../sql/UDFRegistration.js';
 import '../engine/local/index.js';
 import '../engine/spark/index.js';
 import { ParamError } from '../errors.js';
@@ -129,6 +130,11 @@ export class Session implements AsyncDisposable {
   /** Readers for files: `session.read.parquet(path)`, `session.read.images(dir)`. */
   get read(): DataFrameReader {
     return new DataFrameReader(this);
+  }
+
+  /** Registers models as SQL functions: `session.udf.registerImageModel(name, model)`, `registerModel(name, stage)`. */
+  get udf(): UDFRegistration {
+    return new UDFRegistration(this);
   }
 
   /** The session's catalog: its temporary views (`listTables`, `tableExists`, `dropTempView`). */

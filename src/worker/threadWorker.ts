@@ -34,14 +34,14 @@ async function answer(
 /**
  * Serves stage requests on a port until the thread ends: each request is answered with the result's IPC bytes
  * (transferred) or the error as plain data. One cache, shared by every stage the thread runs, lives as long as
- * the thread.
+ * the thread. `onReplied` runs after each reply is posted (a synchronous caller's signal, see `SyncStagePool`).
  *
  * @example
  * ```ts
  * if (!isMainThread && parentPort !== null) serveThread(parentPort, threadId);
  * ```
  */
-export function serveThread(port: MessagePort, workerId: number): void {
+export function serveThread(port: MessagePort, workerId: number, onReplied?: () => void): void {
   const cache = new Map<string, unknown>();
   port.on('message', (message: unknown) => {
     if (!isStageRequest(message)) {
@@ -56,10 +56,12 @@ export function serveThread(port: MessagePort, workerId: number): void {
         id: typeof id === 'number' ? id : -1,
         error: errorToWire(error),
       } satisfies StageReply);
+      onReplied?.();
       return;
     }
     void answer(message, cache, workerId).then((reply) => {
       port.postMessage(reply, 'ipc' in reply ? [reply.ipc] : []);
+      onReplied?.();
     });
   });
 }

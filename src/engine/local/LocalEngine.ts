@@ -17,6 +17,7 @@ import { partFileName, writeDirectory } from '../../io/atomicWrite.js';
 import { listImageFiles } from '../../io/imageFiles.js';
 import { countPlan } from '../../plan/builders.js';
 import type { ImageReadOptions, PlanNode } from '../../plan/nodes.js';
+import type { SqlFunction } from '../../sql/sqlFunction.js';
 import { zipColumns } from '../../tensor/concat.js';
 import { toArrowSchema } from '../../types/arrow.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
@@ -29,6 +30,8 @@ import { duckdbTypeSql, fromDuckDBType } from './duckdbTypes.js';
 import { InlineStages, type StagePool } from './inlineStages.js';
 import { VECTOR_METADATA_KEY } from './readFilesSql.js';
 import { rebatch } from './rebatch.js';
+import { SyncStagePool } from './SyncStagePool.js';
+import { registerSqlFunction } from './sqlFunctions.js';
 import { quoteIdent, quoteString } from './sqlText.js';
 import { WorkerPool } from './WorkerPool.js';
 
@@ -68,6 +71,10 @@ export class LocalEngine implements Engine {
   readonly #localData = new Map<string, { data: arrow.Table; schema: StructType; table?: Promise<string> }>();
   readonly #caches = new Map<string, { table: string; schema: StructType }>();
   readonly #placeholders = new WeakMap<PlanNode, Promise<CompiledPlan>>();
+  /** The threads that SQL functions' callbacks block on (started with the first function). */
+  #syncPool: SyncStagePool | undefined;
+  /** The SQL functions registered through deepframe, by lower-cased name. */
+  readonly #functions = new Map<string, SqlFunction>();
   /** Temporary views by lower-cased name (names are case-insensitive, as in Spark and DuckDB). */
   readonly #views = new Map<string, TempView>();
   #pool: Promise<StagePool> | undefined;
@@ -338,6 +345,31 @@ export class LocalEngine implements Engine {
     return this.#views.delete(name.toLowerCase());
   }
 
+  async registerFunction(fn: SqlFunction): Promise<void> {
+    this.#check();
+    const key = fn.name.toLowerCase();
+    if (!this.#functions.has(key)) {
+      const rows = await this.#serial(async () =>
+        (
+          await this.#analysis.runAndReadAll(
+            `SELECT count(*) AS n FROM duckdb_functions() WHERE lower(function_name) = ${quoteString(key)}`,
+          )
+        ).getRowObjectsJS(),
+      );
+      if (Number(rows[0]?.n ?? 0) > 0) {
+        throw new ParamError(
+          'FUNCTION_NAME_TAKEN',
+          `Cannot register the SQL function '${fn.name}': the embedded engine has a built-in function of that name. Choose another name.`,
+          { name: fn.name },
+        );
+      }
+    }
+    this.#syncPool ??= new SyncStagePool(this.parallelism);
+    const pool = this.#syncPool;
+    await this.#serial(async () => registerSqlFunction(this.#analysis, fn, pool));
+    this.#functions.set(key, fn);
+  }
+
   async tempViewNames(): Promise<string[]> {
     return [...this.#views.values()].map((v) => v.name).sort();
   }
@@ -544,6 +576,7 @@ export class LocalEngine implements Engine {
     const pool = this.#pool;
     this.#pool = undefined;
     if (pool !== undefined) await (await pool).close();
+    await this.#syncPool?.close();
     await this.#queue;
     this.#analysis.closeSync();
     this.#instance.closeSync();

@@ -4,6 +4,7 @@ import { SparkError } from '../../errors.js';
 import type { OnnxStageSpec } from '../../models/onnxStage.js';
 import { countPlan } from '../../plan/builders.js';
 import { children, type PlanNode } from '../../plan/nodes.js';
+import type { SqlFunction } from '../../sql/sqlFunction.js';
 import type { StructType } from '../../types/DataType.js';
 import type { Engine, EngineOptions, WriteSpec } from '../Engine.js';
 import { tableForSpark } from './arrowForSpark.js';
@@ -355,6 +356,15 @@ export class SparkEngine implements Engine {
     if (existed)
       for await (const _ of this.execute({ kind: 'sql', query: `DROP VIEW ${quoteSparkIdent(name)}` }));
     return existed;
+  }
+
+  async registerFunction(fn: SqlFunction): Promise<void> {
+    this.#check();
+    throw new SparkError(
+      'UNSUPPORTED_OPERATION',
+      `Cannot register the SQL function '${fn.name}' on a Spark session yet: SQL functions backed by models run on the embedded engine only. Use the stage in the DataFrame API (stage.transform(df)) on Spark.`,
+      { name: fn.name },
+    );
   }
 
   async tempViewNames(): Promise<string[]> {

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { DeepImagePredictor } from '../dl/DeepImagePredictor.js';
+import { OnnxStageBase } from '../dl/OnnxStageBase.js';
+import { ParamError } from '../errors.js';
+import type { Session } from '../frame/Session.js';
+import type { ImagePreprocessSpec } from '../image/preprocess.js';
+import type { Transformer } from '../ml/Transformer.js';
+
+/** Options of {@link UDFRegistration.registerImageModel}. */
+export interface ImageModelFunctionOptions {
+  /**
+   * Return the `topK` most likely classes as `array<struct<class, description, probability>>` instead of the
+   * class probabilities as `vector<classes>` (default false).
+   *
+   * @example
+   * ```ts
+   * { decodePredictions: true, topK: 3 }
+   * ```
+   */
+  readonly decodePredictions?: boolean;
+  /** Classes kept with `decodePredictions` (default 5). */
+  readonly topK?: number;
+  /** How images become the model's input, when the model card or zoo entry does not say (or to override it). */
+  readonly preprocessing?: ImagePreprocessSpec;
+  /** Rows per model run (default 64). */
+  readonly batchSize?: number;
+  /** What an image that cannot be read gives: null (`'null'`, the default) or a failed query (`'fail'`). */
+  readonly onError?: 'null' | 'fail';
+}
+
+/**
+ * Registers models as SQL functions of a session (`session.udf`), after Spark's `spark.udf` and Deep Learning
+ * Pipelines' `registerKerasImageUDF`. A registered function is called by name in `session.sql` and in `expr`
+ * anywhere an expression goes — projections, `WHERE`, `GROUP BY`, join conditions — and runs its model batched on
+ * worker threads, never row by row on the calling thread.
+ *
+ * On the embedded engine the function is a DuckDB scalar function: each chunk of up to 2,048 rows is split across
+ * worker threads (one model session each) while the query waits for it. Registering a function on a Spark session is
+ * not supported yet.
+ *
+ * @example
+ * ```ts
+ * await session.udf.registerImageModel('classify', 'DigitsCNN', { decodePredictions: true, topK: 1 });
+ * await images.createOrReplaceTempView('images');
+ * await session.sql('SELECT classify(image)[1].class AS digit, count(*) AS n FROM images GROUP BY digit').show();
+ * ```
+ */
+export class UDFRegistration {
+  /** @internal Use `session.udf`. */
+  constructor(private readonly session: Session) {}
+
+  /**
+   * Registers an image model (a zoo name, a shipped model, or an `.onnx` file with its model card) as a function of
+   * one image: an image struct (`session.read.images`) or a file path.
+   *
+   * @example
+   * ```ts
+   * await session.udf.registerImageModel('digit_probs', 'models/digits-cnn.onnx');
+   * session.sql('SELECT image.origin, digit_probs(image) AS p FROM images');
+   * ```
+   */
+  async registerImageModel(
+    name: string,
+    model: string,
+    options: ImageModelFunctionOptions = {},
+  ): Promise<void> {
+    const source =
+      extname(model).toLowerCase() === '.onnx' || existsSync(model) ? { model } : { modelName: model };
+    const predictor = new DeepImagePredictor({
+      inputCol: 'image',
+      outputCol: 'result',
+      ...source,
+      decodePredictions: options.decodePredictions ?? false,
+      ...(options.topK === undefined ? {} : { topK: options.topK }),
+      ...(options.preprocessing === undefined ? {} : { preprocessing: options.preprocessing }),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      onError: options.onError ?? 'null',
+    });
+    await this.registerModel(name, predictor);
+  }
+
+  /**
+   * Registers a model stage as a SQL function: its input columns become the function's arguments, in order, and
+   * its one output column the result. Takes the ONNX stages — `DeepImagePredictor`, `DeepImageFeaturizer` and
+   * `OnnxImageTransformer` (one image argument: struct or path), `OnnxTransformer` (one vector argument per mapped
+   * input). The stage is copied: changing it afterwards does not change the function.
+   *
+   * @example
+   * ```ts
+   * const featurizer = new DeepImageFeaturizer({ modelName: 'DigitsBackbone0to4' });
+   * await session.udf.registerModel('features', featurizer);
+   * session.sql('SELECT label, features(image) AS f FROM images');
+   * ```
+   */
+  async registerModel(name: string, model: Transformer): Promise<void> {
+    checkFunctionName(name);
+    if (!(model instanceof OnnxStageBase)) {
+      throw new ParamError(
+        'UNSUPPORTED_SQL_FUNCTION',
+        `Cannot register ${model.uid} as the SQL function '${name}': a SQL function runs one model stage (DeepImagePredictor, DeepImageFeaturizer, OnnxImageTransformer or OnnxTransformer); apply other stages with the DataFrame API.`,
+        { function: name, stage: model.uid },
+      );
+    }
+    const stage = model.copy();
+    await stage.prepare();
+    const overloads = stage.sqlFunctionOverloads(name, this.session.parallelism);
+    await this.session.engine.registerFunction({ name, overloads });
+  }
+}
+
+/** A function name: letters, digits and underscores, not starting with a digit. */
+function checkFunctionName(name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new ParamError(
+      'INVALID_FUNCTION_NAME',
+      `A SQL function needs a name of letters, digits and underscores that does not start with a digit; got '${name}'.`,
+      { name },
+    );
+  }
+}
