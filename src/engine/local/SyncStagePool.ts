@@ -110,6 +110,11 @@ export class SyncStagePool {
   async close(): Promise<void> {
     const threads = this.#threads;
     this.#threads = undefined;
-    await Promise.all((threads ?? []).map(({ worker, port }) => (port.close(), worker.terminate())));
+    await Promise.all(
+      (threads ?? []).map(({ worker, port }) => {
+        port.close();
+        return worker.terminate();
+      }),
+    );
   }
 }
