@@ -5,6 +5,7 @@
 import { engineBench } from './engine.js';
 import { inferenceBench } from './inference.js';
 import { sparkBench } from './spark.js';
+import { sqlBench } from './sql.js';
 import { trainingBench } from './training.js';
 import { tuningBench } from './tuning.js';
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: engineBench,
   inference: inferenceBench,
   spark: sparkBench,
+  sql: sqlBench,
   training: trainingBench,
   tuning: tuningBench,
 };
