@@ -127,6 +127,92 @@ def make_runner(config_json: str):
     return deepframe_stage
 
 
+def make_scalar_udf(config_json: str):
+    """A SQL function backed by a deepframe stage, as a scalar Arrow iterator UDF (``SQL_SCALAR_ARROW_ITER_UDF``,
+    Spark 4.1+): ``Iterator[pa.Array | tuple[pa.Array, ...]] -> Iterator[pa.Array]``.
+
+    ``config_json`` is what ``make_runner`` reads (see there), with ``appendToInput`` false and one output column,
+    plus::
+
+        {
+          "arguments": ["image"],                 # the stage's input columns, in the function's argument order
+          "overloads": [                          # the first whose argument kinds match the first batch runs
+            {"argKinds": ["struct"], "spec": {...}, "vectors": {}},
+            {"argKinds": ["string"], "spec": {...}, "vectors": {}}
+          ]
+        }
+
+    Example (what the pickled command does on the executor)::
+
+        f = make_scalar_udf('{"version": 1, ...}')
+        for result in f(iter(arrays)):
+            ...
+    """
+    config = json.loads(config_json)
+    if config.get("version") != CONFIG_VERSION:
+        raise _error(
+            "EXECUTOR_VERSION_MISMATCH",
+            "The driver sent a function configuration of version %r, but this executor module reads version %d. "
+            "Run the same deepframe on the driver and in the shipped module." % (config.get("version"), CONFIG_VERSION),
+            "SparkError",
+            expected=CONFIG_VERSION,
+            actual=config.get("version"),
+        )
+    names = list(config["arguments"])
+
+    def deepframe_function(arrays):
+        import itertools
+
+        import pyarrow as pa
+
+        def batches():
+            for item in arrays:
+                columns = list(item) if isinstance(item, (tuple, list)) else [item]
+                yield pa.RecordBatch.from_arrays(columns, names=names)
+
+        source = batches()
+        first = next(source, None)
+        if first is None:
+            return
+        overload = _pick_overload(config, first)
+        stage_config = dict(config, spec=overload["spec"], vectors=overload.get("vectors") or {})
+        for out in _run(stage_config, itertools.chain([first], source)):
+            yield out.column(0)
+
+    deepframe_function.__name__ = "deepframe_function"
+    deepframe_function.__qualname__ = "deepframe_function"
+    return deepframe_function
+
+
+def _arrow_kind(arrow_type) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return "struct"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
+        return "list"
+    return str(arrow_type)
+
+
+def _pick_overload(config: Dict[str, Any], batch) -> Dict[str, Any]:
+    kinds = [_arrow_kind(column.type) for column in batch.columns]
+    for overload in config["overloads"]:
+        if list(overload["argKinds"]) == kinds:
+            return overload
+    raise _error(
+        "DATATYPE_MISMATCH",
+        "The %s takes (%s); it was called with (%s)."
+        % (
+            config.get("stage", "function"),
+            " | ".join(", ".join(o["argKinds"]) for o in config["overloads"]),
+            ", ".join(kinds),
+        ),
+        "SchemaError",
+    )
+
+
 # ---------------------------------------------------------------------------------------------- where things are
 
 

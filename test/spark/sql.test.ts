@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadDigits, writeDigitImages } from '../../src/cli/digits.js';
 import { expr } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
 import type { Row } from '../../src/types/Value.js';
@@ -20,6 +24,7 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
   const cluster = useSparkCluster('local');
   let spark: Session | undefined;
   let local: Session | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'deepframe-spark-sql-'));
   before(async () => {
     spark = await Session.builder().remote(cluster().connectUrl).create();
     local = await Session.builder().master('local[2]').create();
@@ -31,6 +36,7 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
   after(async () => {
     await spark?.stop();
     await local?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const both = async (run: (s: Session) => Promise<Row[]>) => {
@@ -64,6 +70,61 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
     await both((s) =>
       s.table('people').select('name', expr('age * 2').alias('twice')).orderBy('name').collect(),
     );
+  });
+
+  it('runs a model registered as a SQL function on the executors: the embedded engine’s values', async () => {
+    const digits = await loadDigits();
+    await writeDigitImages(digits, digits.test.slice(0, 30), join(dir, 'digits'));
+    for (const s of [spark!, local!]) {
+      await s.read
+        .images(join(dir, 'digits'), { recursive: true, labelFromFolder: true })
+        .createOrReplaceTempView('images');
+      await s.udf.registerImageModel('classify', 'DigitsCNN', { decodePredictions: true, topK: 1 });
+      await s.udf.registerImageModel('probs', 'DigitsCNN');
+    }
+    const probs = async (s: Session) =>
+      (await s.sql('SELECT image.origin AS o, probs(image) AS p FROM images').collect())
+        .map((r) => ({ o: basename(String(r.o)), p: Array.from(r.p as ArrayLike<number>) }))
+        .sort((a, b) => a.o.localeCompare(b.o));
+    const [onSpark, embedded] = [await probs(spark!), await probs(local!)];
+    assert.equal(onSpark.length, 30);
+    onSpark.forEach((r, i) => {
+      assert.equal(r.o, embedded[i]?.o);
+      r.p.forEach((v, k) =>
+        assert.ok(Math.abs(v - (embedded[i]?.p[k] ?? Number.NaN)) < 1e-5, `${r.o}[${k}]`),
+      );
+    });
+    // In WHERE and GROUP BY: the same counts on both engines (Spark indexes arrays from 0, DuckDB from 1).
+    const first = (s: Session) => (s === spark ? 0 : 1);
+    const right = await both((s) =>
+      s.sql(`SELECT count(*) AS n FROM images WHERE classify(image)[${first(s)}].class = label`).collect(),
+    );
+    assert.ok(Number(right[0]?.n) >= 29, `${right[0]?.n} of 30`);
+    await both((s) =>
+      s
+        .sql(
+          `SELECT digit, count(*) AS n FROM (SELECT classify(image)[${first(s)}].class AS digit FROM images)
+           GROUP BY digit ORDER BY digit`,
+        )
+        .collect(),
+    );
+    // In a join condition.
+    const joined = await both(async (s) => {
+      await s
+        .createDataFrame([
+          { digit: '0', word: 'zero' },
+          { digit: '1', word: 'one' },
+          { digit: '2', word: 'two' },
+        ])
+        .createOrReplaceTempView('words');
+      return s
+        .sql(
+          `SELECT w.word, count(*) AS n FROM images i JOIN words w ON classify(i.image)[${first(s)}].class = w.digit
+           GROUP BY w.word ORDER BY w.word`,
+        )
+        .collect();
+    });
+    assert.ok(joined.length > 0);
   });
 
   it('lists and drops temporary views, and names a missing one', async () => {

@@ -12,6 +12,7 @@ import { type ConnectRelation, RelationCompiler, sparkSchemaString } from './com
 import type { ArtifactEntry, ArtifactSummary } from './connect/artifacts.js';
 import { fromSparkSchema } from './connect/dataTypes.js';
 import { ExecutorArtifacts } from './executors/artifacts.js';
+import { argumentKind, functionCommand, type ShippedOverload } from './executors/functionCommand.js';
 import { packWorker } from './executors/packWorker.js';
 import { hasVectors, sparkJsonSchema, vectorColumns, withVectorTypes } from './executors/sparkSchema.js';
 import { stageErrorFrom } from './executors/stageErrors.js';
@@ -360,11 +361,22 @@ export class SparkEngine implements Engine {
 
   async registerFunction(fn: SqlFunction): Promise<void> {
     this.#check();
-    throw new SparkError(
-      'UNSUPPORTED_OPERATION',
-      `Cannot register the SQL function '${fn.name}' on a Spark session yet: SQL functions backed by models run on the embedded engine only. Use the stage in the DataFrame API (stage.transform(df)) on Spark.`,
-      { name: fn.name },
-    );
+    const artifacts = this.#executorArtifacts();
+    const runtime = await artifacts.runtime();
+    const shipped: ShippedOverload[] = [];
+    for (const o of fn.overloads) {
+      shipped.push({
+        spec: await artifacts.shipStage(o.spec),
+        argKinds: o.args.map((a) => argumentKind(a.type)),
+        vectors: Object.fromEntries(
+          o.args.flatMap((a) => (a.type.kind === 'vector' ? [[a.name, a.type.size] as const] : [])),
+        ),
+      });
+    }
+    const command = functionCommand(fn, shipped, runtime, this.#settings.pythonVersion);
+    for await (const _ of this.#client.executePlan({ command: command as Record<string, unknown> })) {
+      // No rows: draining waits for the function to be registered.
+    }
   }
 
   async tempViewNames(): Promise<string[]> {
