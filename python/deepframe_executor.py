@@ -158,7 +158,7 @@ def make_scalar_udf(config_json: str):
             expected=CONFIG_VERSION,
             actual=config.get("version"),
         )
-    names = list(config["arguments"])
+    names = list(config.get("arguments") or [])
 
     def deepframe_function(arrays):
         import itertools
@@ -168,20 +168,52 @@ def make_scalar_udf(config_json: str):
         def batches():
             for item in arrays:
                 columns = list(item) if isinstance(item, (tuple, list)) else [item]
-                yield pa.RecordBatch.from_arrays(columns, names=names)
+                # A function of undeclared arguments takes any: arg0, arg1, …
+                labels = names if names else ["arg%d" % i for i in range(len(columns))]
+                yield pa.RecordBatch.from_arrays(columns, names=labels)
 
         source = batches()
         first = next(source, None)
         if first is None:
             return
         overload = _pick_overload(config, first)
-        stage_config = dict(config, spec=overload["spec"], vectors=overload.get("vectors") or {})
-        for out in _run(stage_config, itertools.chain([first], source)):
+        spec = overload["spec"]
+        if spec.get("kind") == "scalarFunction":
+            spec = dict(spec, arguments=list(first.schema.names))
+        stage_config = dict(config, spec=spec, vectors=overload.get("vectors") or {})
+        casts = overload.get("casts")
+        inputs = itertools.chain([first], source)
+        if casts:
+            # Declared argument types: Spark passes what the call gives (1.8 is a decimal), the function gets these.
+            targets = [arrow_type(t) for t in casts]
+            inputs = (
+                pa.RecordBatch.from_arrays(
+                    [_cast_argument(c, t, n, stage_config["stage"]) for c, t, n in zip(b.columns, targets, b.schema.names)],
+                    names=b.schema.names,
+                )
+                for b in inputs
+            )
+        for out in _run(stage_config, inputs):
             yield out.column(0)
 
     deepframe_function.__name__ = "deepframe_function"
     deepframe_function.__qualname__ = "deepframe_function"
     return deepframe_function
+
+
+def _cast_argument(array, target, name: str, stage: str):
+    if array.type.equals(target):
+        return array
+    try:
+        return array.cast(target)
+    except Exception as e:
+        raise _error(
+            "DATATYPE_MISMATCH",
+            "The %s takes argument %s as %s; the call gave %s, which does not convert: %s"
+            % (stage, name, target, array.type, e),
+            "SchemaError",
+            argument=name,
+        )
 
 
 def _arrow_kind(arrow_type) -> str:
@@ -199,7 +231,7 @@ def _arrow_kind(arrow_type) -> str:
 def _pick_overload(config: Dict[str, Any], batch) -> Dict[str, Any]:
     kinds = [_arrow_kind(column.type) for column in batch.columns]
     for overload in config["overloads"]:
-        if list(overload["argKinds"]) == kinds:
+        if list(overload["argKinds"]) == kinds or list(overload["argKinds"]) == ["*"]:
             return overload
     raise _error(
         "DATATYPE_MISMATCH",

@@ -6,6 +6,9 @@ import { ParamError } from '../errors.js';
 import type { Session } from '../frame/Session.js';
 import type { ImagePreprocessSpec } from '../image/preprocess.js';
 import type { Transformer } from '../ml/Transformer.js';
+import { type DataType, DataTypes, parseTypeName } from '../types/DataType.js';
+import { moduleSpecifier, resolveStageFunction } from '../worker/moduleStage.js';
+import type { ScalarFunctionStageSpec } from '../worker/scalarFunctionStage.js';
 
 /** Options of {@link UDFRegistration.registerImageModel}. */
 export interface ImageModelFunctionOptions {
@@ -93,6 +96,43 @@ export class UDFRegistration {
    * session.sql('SELECT label, features(image) AS f FROM images');
    * ```
    */
+  async register(
+    name: string,
+    modulePath: string,
+    exportName: string,
+    returnType: DataType | string,
+    options: FunctionOptions = {},
+  ): Promise<void> {
+    checkFunctionName(name);
+    const path = moduleSpecifier(modulePath);
+    // Fail here, naming the module or export, rather than in the first query.
+    await resolveStageFunction({ kind: 'module', modulePath: path, exportName, options: null });
+    const type = dataType(returnType, name);
+    const args = (options.argTypes ?? []).map((t, i) => DataTypes.field(`arg${i}`, dataType(t, name)));
+    const output = { column: 'result', type };
+    const spec: ScalarFunctionStageSpec = {
+      kind: 'scalarFunction',
+      name,
+      modulePath: path,
+      exportName,
+      arguments: args.map((a) => a.name),
+      output,
+    };
+    await this.session.engine.registerFunction({
+      name,
+      overloads: [
+        {
+          args,
+          anyArguments: options.argTypes === undefined,
+          spec,
+          output,
+          batchSize: 2048,
+          onError: 'fail',
+        },
+      ],
+    });
+  }
+
   async registerModel(name: string, model: Transformer): Promise<void> {
     checkFunctionName(name);
     if (!(model instanceof OnnxStageBase)) {
@@ -107,6 +147,35 @@ export class UDFRegistration {
     const overloads = stage.sqlFunctionOverloads(name, this.session.parallelism);
     await this.session.engine.registerFunction({ name, overloads });
   }
+}
+
+/** Options of {@link UDFRegistration.register}. */
+export interface FunctionOptions {
+  /**
+   * The arguments' types, in order (`DataType`s or Spark type names such as `'double'`, `'vector<3>'`): the
+   * embedded engine then checks calls' arity and types. Undeclared, the function takes any arguments, named
+   * `arg0`, `arg1`, … and typed as the call gives them.
+   *
+   * @example
+   * ```ts
+   * { argTypes: ['double', 'double'] }
+   * ```
+   */
+  readonly argTypes?: readonly (DataType | string)[];
+}
+
+/** A type, or a type name parsed (a ParamError naming the function when it is not one). */
+function dataType(type: DataType | string, fn: string): DataType {
+  if (typeof type !== 'string') return type;
+  const parsed = parseTypeName(type);
+  if (parsed === undefined) {
+    throw new ParamError(
+      'INVALID_TYPE_NAME',
+      `SQL function '${fn}': '${type}' is not a type name; use Spark's names such as 'double', 'string', 'array<float>' or deepframe's 'vector<N>'.`,
+      { function: fn, type },
+    );
+  }
+  return parsed;
 }
 
 /** A function name: letters, digits and underscores, not starting with a digit. */

@@ -11,6 +11,11 @@ import type { StageSpec } from '../worker/StageSpec.js';
 export interface SqlFunctionOverload {
   /** The arguments, in order: the names are the stage's input columns. */
   readonly args: readonly StructField[];
+  /**
+   * Any number of arguments of any types, named `arg0`, `arg1`, … when called (`args` is then empty): a function
+   * whose argument types were not declared. The stage's `arguments` are set to the names at each call.
+   */
+  readonly anyArguments?: boolean;
   /** The stage that computes the result over a batch of the arguments. */
   readonly spec: StageSpec;
   /** The stage's output column, and its type (the function's return type). */

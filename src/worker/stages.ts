@@ -15,6 +15,7 @@ import { onnxStage } from '../models/onnxStage.js';
 import { mapBlocksStage } from './blocksStage.js';
 import { moduleStage } from './moduleStage.js';
 import type { StageContext, StageKind, StageSpecOf } from './StageSpec.js';
+import { scalarFunctionStage } from './scalarFunctionStage.js';
 
 /**
  * Runs the stages of one kind.
@@ -90,3 +91,4 @@ registerStageHandler('module', moduleStage);
 registerStageHandler('decodeImages', decodeImagesStage);
 registerStageHandler('mapBlocks', mapBlocksStage);
 registerStageHandler('onnx', onnxStage);
+registerStageHandler('scalarFunction', scalarFunctionStage);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { loadDigits, writeDigitImages } from '../../src/cli/digits.js';
 import { expr } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
@@ -125,6 +126,19 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
         .collect();
     });
     assert.ok(joined.length > 0);
+  });
+
+  it('runs a TypeScript function registered as a SQL function on the executors', async () => {
+    const fixtures = fileURLToPath(new URL('../fixtures/sqlFunctions.js', import.meta.url));
+    await both(async (s) => {
+      await s.udf.register('shout', fixtures, 'shout', 'string');
+      await s.udf.register('bmi', fixtures, 'bmi', 'double', { argTypes: ['double', 'double'] });
+      return s
+        .sql(
+          'SELECT shout(name) AS loud, round(bmi(CAST(age AS DOUBLE), 1.8), 2) AS b FROM people WHERE bmi(CAST(age AS DOUBLE), 1.8) > 9 ORDER BY loud',
+        )
+        .collect();
+    });
   });
 
   it('lists and drops temporary views, and names a missing one', async () => {

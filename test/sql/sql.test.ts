@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { SchemaError } from '../../src/errors.js';
 import { col, expr, sum } from '../../src/frame/functions.js';
 import { useSession } from '../helpers/session.js';
@@ -111,5 +112,62 @@ describe('SQL on the embedded engine', () => {
     await assert.rejects(session().table('nobody').collect(), /TABLE_OR_VIEW_NOT_FOUND/);
     await assert.rejects(session().sql('SELEC 1').collect(), /syntax error/i);
     await assert.rejects(people().createTempView('bad name'), /INVALID_VIEW_NAME/);
+  });
+});
+
+describe('TypeScript functions as SQL functions on the embedded engine', () => {
+  const { session } = useSession();
+  const fixtures = fileURLToPath(new URL('../fixtures/sqlFunctions.js', import.meta.url));
+
+  it('calls them vectorized in projections, filters and aggregates', async () => {
+    const s = session();
+    await s
+      .createDataFrame([
+        { name: 'ann', kg: 60, m: 1.7 },
+        { name: 'bob', kg: 95, m: 1.8 },
+        { name: 'cy', kg: 72, m: 1.75 },
+      ])
+      .createOrReplaceTempView('body');
+    await s.udf.register('bmi', fixtures, 'bmi', 'double', { argTypes: ['double', 'double'] });
+    await s.udf.register('shout', fixtures, 'shout', 'string');
+    const rows = await s
+      .sql(
+        'SELECT shout(name) AS loud, round(bmi(kg, m), 1) AS b FROM body WHERE bmi(kg, m) < 25 ORDER BY loud',
+      )
+      .collect();
+    assert.deepEqual(rows, [
+      { loud: 'ANN!', b: 20.8 },
+      { loud: 'CY!', b: 23.5 },
+    ]);
+    const grouped = await s
+      .sql('SELECT bmi(kg, m) >= 25 AS heavy, count(*) AS n FROM body GROUP BY ALL ORDER BY heavy')
+      .collect();
+    assert.deepEqual(
+      grouped.map((r) => [r.heavy, Number(r.n)]),
+      [
+        [false, 2],
+        [true, 1],
+      ],
+    );
+    const viaExpr = await s.table('body').select(expr('shout(name)').alias('x')).orderBy('x').collect();
+    assert.deepEqual(
+      viaExpr.map((r) => r.x),
+      ['ANN!', 'BOB!', 'CY!'],
+    );
+  });
+
+  it('names the function when a call or the function itself is wrong', async () => {
+    const s = session();
+    await s.udf.register('bmi2', fixtures, 'bmi', 'double', { argTypes: ['double', 'double'] });
+    await s.udf.register('broken', fixtures, 'broken', 'int');
+    await s.udf.register('loose', fixtures, 'bmi', 'double');
+    await assert.rejects(s.sql('SELECT bmi2(1.0) AS x').collect(), /No function matches.*bmi2/s);
+    await assert.rejects(s.sql('SELECT loose(1.0) AS x').collect(), /SQL function loose .*takes 2/);
+    await assert.rejects(
+      s.sql('SELECT broken(x) FROM range(3) t(x)').collect(),
+      /SQL function broken .*must return one value per row: 3/,
+    );
+    await assert.rejects(s.udf.register('nope', fixtures, 'missing', 'int'), /has no export 'missing'/);
+    await assert.rejects(s.udf.register('nope', fixtures, 'bmi', 'decimalish'), /INVALID_TYPE_NAME/);
   });
 });

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  ANY,
   arrayValue,
   type DuckDBConnection,
   type DuckDBDataChunk,
@@ -19,11 +20,11 @@ import {
 import type * as arrow from 'apache-arrow';
 import { describeCause } from '../../errors.js';
 import { rowsToArrow } from '../../frame/rows.js';
-import type { SqlFunction, SqlFunctionOverload } from '../../sql/sqlFunction.js';
+import type { SqlFunction } from '../../sql/sqlFunction.js';
 import { concatBatches } from '../../tensor/concat.js';
-import { type DataType, DataTypes } from '../../types/DataType.js';
+import { type DataType, DataTypes, type StructField } from '../../types/DataType.js';
 import type { Row } from '../../types/Value.js';
-import { toDuckDBType } from './duckdbTypes.js';
+import { fromDuckDBType, toDuckDBType } from './duckdbTypes.js';
 import type { SyncStagePool } from './SyncStagePool.js';
 
 /** Registers every overload of `fn` on the connection's database instance (visible to all its connections). */
@@ -32,14 +33,21 @@ export function registerSqlFunction(conn: DuckDBConnection, fn: SqlFunction, poo
     conn.registerScalarFunction(
       DuckDBScalarFunction.create({
         name: fn.name,
-        parameterTypes: overload.args.map((a) => toDuckDBType(a.type)),
+        ...(overload.anyArguments === true
+          ? { varArgsType: ANY }
+          : { parameterTypes: overload.args.map((a) => toDuckDBType(a.type)) }),
         returnType: toDuckDBType(overload.output.type),
         volatile: true,
         mainFunction: (info, input, out) => {
           try {
+            const args = overload.anyArguments === true ? anyArguments(input) : overload.args;
+            const spec =
+              overload.anyArguments === true && overload.spec.kind === 'scalarFunction'
+                ? { ...overload.spec, arguments: args.map((a) => a.name) }
+                : overload.spec;
             const result = pool.run(
-              overload.spec,
-              argumentsBatch(input, overload),
+              spec,
+              argumentsBatch(input, args),
               `SQL function ${fn.name}`,
               Math.min(overload.batchSize, 256),
             );
@@ -60,18 +68,25 @@ export function registerSqlFunction(conn: DuckDBConnection, fn: SqlFunction, poo
 }
 
 /** A chunk of arguments as an Arrow batch with the stage's column names. */
-function argumentsBatch(input: DuckDBDataChunk, overload: SqlFunctionOverload): arrow.RecordBatch {
+function argumentsBatch(input: DuckDBDataChunk, args: readonly StructField[]): arrow.RecordBatch {
   const rows: Row[] = [];
-  const vectors = overload.args.map((_, c) => input.getColumnVector(c));
+  const vectors = args.map((_, c) => input.getColumnVector(c));
   for (let i = 0; i < input.rowCount; i++) {
     const row: Record<string, unknown> = {};
-    overload.args.forEach((arg, c) => {
+    args.forEach((arg, c) => {
       row[arg.name] = fromDuckDBValue(vectors[c]?.getItem(i) ?? null, arg.type);
     });
     rows.push(row as Row);
   }
-  const table = rowsToArrow(rows, DataTypes.struct([...overload.args]));
+  const table = rowsToArrow(rows, DataTypes.struct([...args]));
   return table.batches.length === 1 ? (table.batches[0] as arrow.RecordBatch) : concatBatches(table.batches);
+}
+
+/** The arguments of a call of a function that takes any: `arg0`, `arg1`, … with the types DuckDB passed. */
+function anyArguments(input: DuckDBDataChunk): StructField[] {
+  return Array.from({ length: input.columnCount }, (_, c) =>
+    DataTypes.field(`arg${c}`, fromDuckDBType(input.getColumnVector(c).type).type),
+  );
 }
 
 /** A DuckDB value as the JavaScript value deepframe's rows hold for `type`. */
@@ -92,6 +107,12 @@ function fromDuckDBValue(value: DuckDBValue, type: DataType): unknown {
       return (value as { items: readonly DuckDBValue[] }).items.map((v) =>
         fromDuckDBValue(v, type.elementType),
       );
+    case 'float':
+    case 'double': {
+      // DECIMAL values (a literal such as 1.5 passed to a function of any arguments) come as objects.
+      const decimal = value as { toDouble?: () => number };
+      return typeof decimal.toDouble === 'function' ? decimal.toDouble() : value;
+    }
     default:
       return value;
   }

@@ -14,7 +14,13 @@ import { fromSparkSchema } from './connect/dataTypes.js';
 import { ExecutorArtifacts } from './executors/artifacts.js';
 import { argumentKind, functionCommand, type ShippedOverload } from './executors/functionCommand.js';
 import { packWorker } from './executors/packWorker.js';
-import { hasVectors, sparkJsonSchema, vectorColumns, withVectorTypes } from './executors/sparkSchema.js';
+import {
+  hasVectors,
+  sparkJsonSchema,
+  sparkJsonType,
+  vectorColumns,
+  withVectorTypes,
+} from './executors/sparkSchema.js';
 import { stageErrorFrom } from './executors/stageErrors.js';
 import { type MapBatchesNode, type PreparedStage, stageRelation } from './executors/stageRelation.js';
 import type * as proto from './proto/index.js';
@@ -367,7 +373,14 @@ export class SparkEngine implements Engine {
     for (const o of fn.overloads) {
       shipped.push({
         spec: await artifacts.shipStage(o.spec),
-        argKinds: o.args.map((a) => argumentKind(a.type)),
+        // A TypeScript function's declared arguments are cast to their types on the executor; Spark does not check them.
+        argKinds:
+          o.anyArguments === true || o.spec.kind === 'scalarFunction'
+            ? ['*']
+            : o.args.map((a) => argumentKind(a.type)),
+        ...(o.spec.kind === 'scalarFunction' && o.args.length > 0
+          ? { casts: o.args.map((a) => sparkJsonType(a.type)) }
+          : {}),
         vectors: Object.fromEntries(
           o.args.flatMap((a) => (a.type.kind === 'vector' ? [[a.name, a.type.size] as const] : [])),
         ),

@@ -245,7 +245,8 @@ export class ExecutorArtifacts {
       case 'onnx':
         return { ...spec, modelPath: await this.shipFile(spec.modelPath) };
       case 'module':
-      case 'mapBlocks': {
+      case 'mapBlocks':
+      case 'scalarFunction': {
         const file = localModuleFile(spec.modulePath);
         return file === undefined ? spec : { ...spec, modulePath: await this.shipFile(file) };
       }

@@ -12,7 +12,7 @@ import type { StageSpec } from '../../../worker/StageSpec.js';
 import type * as proto from '../proto/index.js';
 import type { ExecutorRuntime } from './artifacts.js';
 import { mapInArrowCommand } from './pickle.js';
-import { sparkJsonType, sparkProtoSchema } from './sparkSchema.js';
+import { type SparkJson, sparkJsonType, sparkProtoSchema } from './sparkSchema.js';
 import { STAGE_CONFIG_VERSION } from './stageRelation.js';
 
 /** pyspark's `PythonEvalType.SQL_SCALAR_ARROW_ITER_UDF` (Spark 4.1+): arrays in, arrays out, per task. */
@@ -23,6 +23,8 @@ export interface ShippedOverload {
   readonly spec: StageSpec;
   readonly argKinds: readonly string[];
   readonly vectors: Readonly<Record<string, number>>;
+  /** Spark types (JSON) the arguments are cast to before the stage runs. */
+  readonly casts?: readonly SparkJson[];
 }
 
 /** The kind of Arrow array an argument of `type` arrives as (what the executor module matches overloads by). */
@@ -59,7 +61,8 @@ export function functionCommand(
     vectors: shipped[0]!.vectors,
     outputColumns: [first.output.column],
     outputType: sparkJsonType(output),
-    linkNodeModules: false,
+    // A function's own module may import packages: let it see the worker's.
+    linkNodeModules: shipped.some((o) => o.spec.kind === 'scalarFunction'),
     arguments: first.args.map((a) => a.name),
     overloads: shipped,
   };
