@@ -84,6 +84,21 @@ def _error(error_class: str, message: str, name: str = "ExecutionError", **param
     )
 
 
+def _read_config(config_json: str, what: str) -> Dict[str, Any]:
+    """The driver's configuration, checked to be of the version this module reads."""
+    config = json.loads(config_json)
+    if config.get("version") != CONFIG_VERSION:
+        raise _error(
+            "EXECUTOR_VERSION_MISMATCH",
+            "The driver sent a %s configuration of version %r, but this executor module reads version %d. "
+            "Run the same deepframe on the driver and in the shipped module." % (what, config.get("version"), CONFIG_VERSION),
+            "SparkError",
+            expected=CONFIG_VERSION,
+            actual=config.get("version"),
+        )
+    return config
+
+
 def make_runner(config_json: str):
     """The map-in-Arrow function of one deepframe stage: ``Iterator[RecordBatch] -> Iterator[RecordBatch]``.
 
@@ -108,16 +123,7 @@ def make_runner(config_json: str):
         for out in run(iter(batches)):
             ...
     """
-    config = json.loads(config_json)
-    if config.get("version") != CONFIG_VERSION:
-        raise _error(
-            "EXECUTOR_VERSION_MISMATCH",
-            "The driver sent a stage configuration of version %r, but this executor module reads version %d. "
-            "Run the same deepframe on the driver and in the shipped module." % (config.get("version"), CONFIG_VERSION),
-            "SparkError",
-            expected=CONFIG_VERSION,
-            actual=config.get("version"),
-        )
+    config = _read_config(config_json, "stage")
 
     def deepframe_stage(batches):
         return _run(config, batches)
@@ -148,16 +154,7 @@ def make_scalar_udf(config_json: str):
         for result in f(iter(arrays)):
             ...
     """
-    config = json.loads(config_json)
-    if config.get("version") != CONFIG_VERSION:
-        raise _error(
-            "EXECUTOR_VERSION_MISMATCH",
-            "The driver sent a function configuration of version %r, but this executor module reads version %d. "
-            "Run the same deepframe on the driver and in the shipped module." % (config.get("version"), CONFIG_VERSION),
-            "SparkError",
-            expected=CONFIG_VERSION,
-            actual=config.get("version"),
-        )
+    config = _read_config(config_json, "function")
     names = list(config.get("arguments") or [])
 
     def deepframe_function(arrays):

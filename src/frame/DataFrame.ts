@@ -3,6 +3,7 @@ import type * as arrow from 'apache-arrow';
 import { Table as ArrowTable, tableToIPC } from 'apache-arrow';
 import { ParamError } from '../errors.js';
 import type { JoinType, PlanNode } from '../plan/nodes.js';
+import { checkSqlName } from '../sql/names.js';
 import { toArrowSchema } from '../types/arrow.js';
 import { type StructType, simpleString } from '../types/DataType.js';
 import { fieldNames, treeString } from '../types/Schema.js';
@@ -177,7 +178,11 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
    * ```
    */
   async createTempView(name: string): Promise<void> {
-    await this.session.engine.createTempView(checkViewName(name), this.plan, false);
+    await this.session.engine.createTempView(
+      checkSqlName(name, 'temporary view', 'INVALID_VIEW_NAME'),
+      this.plan,
+      false,
+    );
   }
 
   /**
@@ -190,7 +195,11 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
    * ```
    */
   async createOrReplaceTempView(name: string): Promise<void> {
-    await this.session.engine.createTempView(checkViewName(name), this.plan, true);
+    await this.session.engine.createTempView(
+      checkSqlName(name, 'temporary view', 'INVALID_VIEW_NAME'),
+      this.plan,
+      true,
+    );
   }
 
   /** The first `n` rows. */
@@ -559,16 +568,4 @@ export class DataFrame implements AsyncIterable<arrow.RecordBatch> {
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
-}
-
-/** A view name: letters, digits and underscores, not starting with a digit (what both engines accept unquoted). */
-function checkViewName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new ParamError(
-      'INVALID_VIEW_NAME',
-      `A temporary view needs a name of letters, digits and underscores that does not start with a digit; got '${name}'.`,
-      { name },
-    );
-  }
-  return name;
 }

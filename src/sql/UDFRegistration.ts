@@ -9,6 +9,7 @@ import type { Transformer } from '../ml/Transformer.js';
 import { type DataType, DataTypes, parseTypeName } from '../types/DataType.js';
 import { moduleSpecifier, resolveStageFunction } from '../worker/moduleStage.js';
 import type { ScalarFunctionStageSpec } from '../worker/scalarFunctionStage.js';
+import { checkSqlName } from './names.js';
 
 /** Options of {@link UDFRegistration.registerImageModel}. */
 export interface ImageModelFunctionOptions {
@@ -103,7 +104,7 @@ export class UDFRegistration {
     returnType: DataType | string,
     options: FunctionOptions = {},
   ): Promise<void> {
-    checkFunctionName(name);
+    checkSqlName(name, 'SQL function', 'INVALID_FUNCTION_NAME');
     const path = moduleSpecifier(modulePath);
     // Fail here, naming the module or export, rather than in the first query.
     await resolveStageFunction({ kind: 'module', modulePath: path, exportName, options: null });
@@ -134,7 +135,7 @@ export class UDFRegistration {
   }
 
   async registerModel(name: string, model: Transformer): Promise<void> {
-    checkFunctionName(name);
+    checkSqlName(name, 'SQL function', 'INVALID_FUNCTION_NAME');
     if (!(model instanceof OnnxStageBase)) {
       throw new ParamError(
         'UNSUPPORTED_SQL_FUNCTION',
@@ -176,15 +177,4 @@ function dataType(type: DataType | string, fn: string): DataType {
     );
   }
   return parsed;
-}
-
-/** A function name: letters, digits and underscores, not starting with a digit. */
-function checkFunctionName(name: string): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new ParamError(
-      'INVALID_FUNCTION_NAME',
-      `A SQL function needs a name of letters, digits and underscores that does not start with a digit; got '${name}'.`,
-      { name },
-    );
-  }
 }
