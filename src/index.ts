@@ -296,7 +296,12 @@ export {
 } from './report/index.js';
 // SQL
 export { Catalog, type CatalogTable } from './sql/Catalog.js';
-export { type ImageModelFunctionOptions, UDFRegistration } from './sql/UDFRegistration.js';
+export {
+  type FunctionOptions,
+  type ImageModelFunctionOptions,
+  type ModelFunctionOptions,
+  UDFRegistration,
+} from './sql/UDFRegistration.js';
 export { vectorData, vectorValues } from './tensor/vectors.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './types/arrow.js';
 // Types and values

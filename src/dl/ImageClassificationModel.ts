@@ -7,6 +7,7 @@ import { type ImagePreprocessSpec, validatePreprocessSpec } from '../image/prepr
 import {
   appendClassifierColumns,
   type ClassifierColumns,
+  type ClassifierRun,
   scoreClassifier,
 } from '../ml/classification/classifierScoring.js';
 import { Model } from '../ml/Model.js';
@@ -190,33 +191,35 @@ export class ImageClassificationModel extends Model {
   protected async _transform(df: DataFrame): Promise<DataFrame> {
     const schema = await df.schema();
     const outputSchema = this.transformSchema(schema);
+    const run = await this.classifierRun(schema, Math.max(1, df.session.parallelism));
+    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run, this.uid);
+  }
+
+  /** @internal How the network runs over a DataFrame of `schema` (also a SQL function's step). */
+  async classifierRun(schema: StructType, parallelism: number): Promise<ClassifierRun> {
     const net = this.requireNetwork();
     const source = checkImageColumns(
       schema,
       { inputCol: this.getInputCol(), labelCol: '', stage: this.uid },
       false,
     );
-    const parallelism = Math.max(1, df.session.parallelism);
-    return scoreClassifier(
-      df,
-      outputSchema,
-      this.outputColumns(),
-      net.numClasses,
-      {
-        modelPath: await modelFileFromBytes(net.bytes),
-        session: {
-          executionProviders: [...this.getExecutionProviders()],
-          intraOpNumThreads:
-            trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-        },
-        input: { name: net.inputName, column: this.getInputCol(), source, preprocess: net.preprocess },
-        batchSize: this.getBatchSize(),
-        onError: this.getOnError(),
+    return {
+      modelPath: await modelFileFromBytes(net.bytes),
+      session: {
+        executionProviders: [...this.getExecutionProviders()],
+        intraOpNumThreads: trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
       },
-      this.uid,
-    );
+      input: { name: net.inputName, column: this.getInputCol(), source, preprocess: net.preprocess },
+      batchSize: this.getBatchSize(),
+      onError: this.getOnError(),
+    };
+  }
+
+  /** @internal The output column names. */
+  classifierColumns(): ClassifierColumns {
+    return this.outputColumns();
   }
 
   override extraMetadata(): { readonly [key: string]: JsonValue } {

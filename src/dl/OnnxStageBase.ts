@@ -78,6 +78,16 @@ export abstract class OnnxStageBase extends Transformer {
   /** The argument lists a SQL function of this stage takes: one schema of its input columns per overload. */
   protected abstract sqlArguments(): StructType[];
 
+  /** @internal {@link OnnxStageBase.sqlArguments}, for a pipeline's SQL function. Call after `prepare`. */
+  sqlArgumentSchemas(): StructType[] {
+    return this.sqlArguments();
+  }
+
+  /** @internal The stage's spec over `schema`, as one step of a pipeline's SQL function. Call after `prepare`. */
+  workerStageSpec(schema: StructType, parallelism: number): OnnxStageSpec {
+    return this.stageSpec(schema, parallelism);
+  }
+
   /**
    * @internal How a SQL function of this stage computes: for each argument list, the stage spec and its one output
    * column. Call after {@link PipelineStage.prepare}.

@@ -64,6 +64,12 @@ export type OnnxStageOutput =
   | {
       readonly name: string;
       readonly column: string;
+      /** A `double` column of the output's one value per row (a classifier's `prediction`). */
+      readonly kind: 'scalar';
+    }
+  | {
+      readonly name: string;
+      readonly column: string;
       /** The `k` most likely classes per row: `array<struct<class, description, probability>>`. */
       readonly kind: 'topK';
       readonly k: number;
@@ -286,7 +292,7 @@ export const onnxStage: StageHandler<'onnx'> = {
     const outputs = new Map<string, Float32Array>();
     const sizes = new Map<string, number>();
     for (const o of spec.outputs) {
-      const size = o.kind === 'vector' ? o.size : o.labels.length;
+      const size = o.kind === 'vector' ? o.size : o.kind === 'scalar' ? 1 : o.labels.length;
       sizes.set(o.name, size);
       outputs.set(o.name, new Float32Array(n * size));
     }
@@ -350,7 +356,12 @@ export const onnxStage: StageHandler<'onnx'> = {
       const data =
         o.kind === 'vector'
           ? vectorData(o.softmax === true ? softmaxRows(values, size) : values, size, valid)
-          : topKColumn(values, size, n, valid, o);
+          : o.kind === 'scalar'
+            ? arrow.vectorFromArray(
+                Array.from(values, (v, r) => (valid[r] ? v : null)),
+                new arrow.Float64(),
+              ).data[0]!
+            : topKColumn(values, size, n, valid, o);
       fields.push(new arrow.Field(o.column, data.type, true));
       children.push(data);
     }

@@ -5,11 +5,13 @@ import { OnnxStageBase } from '../dl/OnnxStageBase.js';
 import { ParamError } from '../errors.js';
 import type { Session } from '../frame/Session.js';
 import type { ImagePreprocessSpec } from '../image/preprocess.js';
+import { PipelineModel } from '../ml/PipelineModel.js';
 import type { Transformer } from '../ml/Transformer.js';
 import { type DataType, DataTypes, parseTypeName } from '../types/DataType.js';
 import { moduleSpecifier, resolveStageFunction } from '../worker/moduleStage.js';
 import type { ScalarFunctionStageSpec } from '../worker/scalarFunctionStage.js';
 import { checkSqlName } from './names.js';
+import { pipelineOverloads } from './pipelineFunction.js';
 
 /** Options of {@link UDFRegistration.registerImageModel}. */
 export interface ImageModelFunctionOptions {
@@ -85,10 +87,12 @@ export class UDFRegistration {
   }
 
   /**
-   * Registers a model stage as a SQL function: its input columns become the function's arguments, in order, and
-   * its one output column the result. Takes the ONNX stages — `DeepImagePredictor`, `DeepImageFeaturizer` and
-   * `OnnxImageTransformer` (one image argument: struct or path), `OnnxTransformer` (one vector argument per mapped
-   * input). The stage is copied: changing it afterwards does not change the function.
+   * Registers a model stage, or a fitted PipelineModel, as a SQL function: its input columns become the function's
+   * arguments, in order, and its output column the result. Takes the ONNX stages — `DeepImagePredictor`,
+   * `DeepImageFeaturizer` and `OnnxImageTransformer` (one image argument: struct or path), `OnnxTransformer` (one
+   * vector argument per mapped input) — and PipelineModels of those, classification models and `IndexToString`,
+   * which run as one chain in the worker (the result: `options.outputCol`, or the last column the pipeline adds).
+   * The stage is copied: changing it afterwards does not change the function.
    *
    * @example
    * ```ts
@@ -134,8 +138,13 @@ export class UDFRegistration {
     });
   }
 
-  async registerModel(name: string, model: Transformer): Promise<void> {
+  async registerModel(name: string, model: Transformer, options: ModelFunctionOptions = {}): Promise<void> {
     checkSqlName(name, 'SQL function', 'INVALID_FUNCTION_NAME');
+    if (model instanceof PipelineModel) {
+      const overloads = await pipelineOverloads(name, model, this.session.parallelism, options.outputCol);
+      await this.session.engine.registerFunction({ name, overloads });
+      return;
+    }
     if (!(model instanceof OnnxStageBase)) {
       throw new ParamError(
         'UNSUPPORTED_SQL_FUNCTION',
@@ -148,6 +157,20 @@ export class UDFRegistration {
     const overloads = stage.sqlFunctionOverloads(name, this.session.parallelism);
     await this.session.engine.registerFunction({ name, overloads });
   }
+}
+
+/** Options of {@link UDFRegistration.registerModel}. */
+export interface ModelFunctionOptions {
+  /**
+   * For a PipelineModel: the column the function returns (default: the last column the pipeline adds, such as an
+   * `IndexToString`'s labels).
+   *
+   * @example
+   * ```ts
+   * { outputCol: 'probability' }
+   * ```
+   */
+  readonly outputCol?: string;
 }
 
 /** Options of {@link UDFRegistration.register}. */

@@ -11,8 +11,10 @@
 import type * as arrow from 'apache-arrow';
 import { DeepframeError } from '../errors.js';
 import { decodeImagesStage } from '../image/decodeStage.js';
+import { indexToStringStage } from '../ml/feature/indexToStringStage.js';
 import { onnxStage } from '../models/onnxStage.js';
 import { mapBlocksStage } from './blocksStage.js';
+import { chainStage } from './chainStage.js';
 import { moduleStage } from './moduleStage.js';
 import type { StageContext, StageKind, StageSpecOf } from './StageSpec.js';
 import { scalarFunctionStage } from './scalarFunctionStage.js';
@@ -92,3 +94,5 @@ registerStageHandler('decodeImages', decodeImagesStage);
 registerStageHandler('mapBlocks', mapBlocksStage);
 registerStageHandler('onnx', onnxStage);
 registerStageHandler('scalarFunction', scalarFunctionStage);
+registerStageHandler('chain', chainStage);
+registerStageHandler('indexToString', indexToStringStage);

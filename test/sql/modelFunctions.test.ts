@@ -10,6 +10,11 @@ import { ExecutionError, ParamError } from '../../src/errors.js';
 import type { DataFrame } from '../../src/frame/DataFrame.js';
 import { col, expr } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
+import { LogisticRegression } from '../../src/ml/classification/LogisticRegression.js';
+import { IndexToString } from '../../src/ml/feature/IndexToString.js';
+import { StringIndexer } from '../../src/ml/feature/StringIndexer.js';
+import { Pipeline } from '../../src/ml/Pipeline.js';
+import { PipelineModel } from '../../src/ml/PipelineModel.js';
 import type { Row } from '../../src/types/Value.js';
 
 /** Models registered as SQL functions: the same values as the DataFrame API's stages, wherever SQL puts them. */
@@ -118,6 +123,46 @@ describe('models as SQL functions on the embedded engine', () => {
       .sql("SELECT classify(replace(image.origin, 'file://', ''))[1].class AS d, label FROM images")
       .collect();
     assert.ok(paths.filter((r) => r.d === r.label).length >= 57);
+  });
+
+  it('runs a PipelineModel (featurizer → logistic regression → IndexToString) as one function', async () => {
+    const indexer = await new StringIndexer({ inputCol: 'label', outputCol: 'y' }).fit(images);
+    const fitted = await new Pipeline({
+      stages: [
+        new DeepImageFeaturizer({ modelName: 'DigitsBackbone0to4', outputCol: 'features' }),
+        new LogisticRegression({ labelCol: 'y', regParam: 0.001, showProgress: false }),
+      ],
+    }).fit(await indexer.transform(images));
+    const model = new PipelineModel({
+      stages: [
+        ...fitted.stages,
+        new IndexToString({ inputCol: 'prediction', outputCol: 'digit', labels: indexer.labels }),
+      ],
+    });
+    await session.udf.registerModel('digit', model);
+    await session.udf.registerModel('digit_probability', model, { outputCol: 'probability' });
+    const bySql = byOrigin(
+      await session
+        .sql('SELECT image.origin AS o, digit(image) AS d, digit_probability(image) AS p FROM images')
+        .collect(),
+    );
+    const byApi = byOrigin(
+      await (await model.transform(images))
+        .select(col('image.origin').alias('o'), 'digit', 'probability')
+        .collect(),
+    );
+    assert.deepEqual(
+      bySql.map((r) => r.d),
+      byApi.map((r) => r.digit),
+    );
+    bySql.forEach((r, i) => {
+      assert.deepEqual(Array.from(r.p as Float32Array), Array.from(byApi[i]?.probability as Float32Array));
+    });
+    assert.ok(bySql.filter((r, i) => r.d === byApi[i]?.digit).length === 60);
+    await assert.rejects(
+      session.udf.registerModel('withIndexer', new PipelineModel({ stages: [indexer] })),
+      /UNSUPPORTED_SQL_FUNCTION/,
+    );
   });
 
   it('names the function and its row policy when it fails, and refuses bad registrations', async () => {

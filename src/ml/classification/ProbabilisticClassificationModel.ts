@@ -20,7 +20,12 @@ import {
 } from '../sharedParams.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CLASSIFIER_IO } from './classifierGraph.js';
-import { appendClassifierColumns, type ClassifierColumns, scoreClassifier } from './classifierScoring.js';
+import {
+  appendClassifierColumns,
+  type ClassifierColumns,
+  type ClassifierRun,
+  scoreClassifier,
+} from './classifierScoring.js';
 
 /** The file a saved classifier keeps its inference model (and its weights) in. */
 export const CLASSIFIER_MODEL_FILE = 'model.onnx';
@@ -151,31 +156,33 @@ export abstract class ProbabilisticClassificationModel
   protected async _transform(df: DataFrame): Promise<DataFrame> {
     const schema = await df.schema();
     const outputSchema = this.transformSchema(schema);
-    const parallelism = Math.max(1, df.session.parallelism);
-    return scoreClassifier(
-      df,
-      outputSchema,
-      this.outputColumns(),
-      this.numClasses,
-      {
-        modelPath: await modelFileFromBytes(this.inferenceModel()),
-        session: {
-          intraOpNumThreads:
-            trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-        },
-        input: {
-          name: CLASSIFIER_IO.input,
-          column: this.getFeaturesCol(),
-          source: 'tensor',
-          shape: [this.numFeatures],
-        },
-        batchSize: 4096,
-        onError: 'null',
+    const run = await this.classifierRun(schema, Math.max(1, df.session.parallelism));
+    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run, this.uid);
+  }
+
+  /** @internal How the inference model runs over a DataFrame of `schema` (also a SQL function's step). */
+  async classifierRun(_schema: StructType, parallelism: number): Promise<ClassifierRun> {
+    return {
+      modelPath: await modelFileFromBytes(this.inferenceModel()),
+      session: {
+        intraOpNumThreads: trainingThreads() ?? Math.max(1, Math.floor(availableParallelism() / parallelism)),
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
       },
-      this.uid,
-    );
+      input: {
+        name: CLASSIFIER_IO.input,
+        column: this.getFeaturesCol(),
+        source: 'tensor',
+        shape: [this.numFeatures],
+      },
+      batchSize: 4096,
+      onError: 'null',
+    };
+  }
+
+  /** @internal The output column names. */
+  classifierColumns(): ClassifierColumns {
+    return this.outputColumns();
   }
 
   /** Probabilities of each class for one or more rows (`rows × numFeatures` values), `rows × numClasses`. */

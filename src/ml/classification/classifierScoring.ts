@@ -47,6 +47,46 @@ export interface ClassifierRun {
 }
 
 /**
+ * The classifier's one `onnx` stage as a step that runs in a worker by itself (a SQL function's chain): the same
+ * outputs, `prediction` written as a double directly.
+ */
+export function classifierStageSpec(
+  cols: ClassifierColumns,
+  numClasses: number,
+  run: ClassifierRun,
+): OnnxStageSpec {
+  const outputs: OnnxStageOutput[] = [];
+  if (cols.rawPrediction) {
+    outputs.push({
+      name: CLASSIFIER_IO.rawPrediction,
+      column: cols.rawPrediction,
+      kind: 'vector',
+      size: numClasses,
+    });
+  }
+  if (cols.probability) {
+    outputs.push({
+      name: CLASSIFIER_IO.probability,
+      column: cols.probability,
+      kind: 'vector',
+      size: numClasses,
+    });
+  }
+  if (cols.prediction)
+    outputs.push({ name: CLASSIFIER_IO.prediction, column: cols.prediction, kind: 'scalar' });
+  return {
+    kind: 'onnx',
+    modelPath: run.modelPath,
+    session: run.session,
+    inputs: [run.input],
+    outputs,
+    keep: [],
+    batchSize: run.batchSize,
+    onError: run.onError,
+  };
+}
+
+/**
  * `df` with the classifier's output columns (`outputSchema`, as {@link appendClassifierColumns} gave it): the
  * model's `rawPrediction`, `probability` and `prediction` outputs, the last cast to double.
  */

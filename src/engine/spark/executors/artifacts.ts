@@ -244,6 +244,11 @@ export class ExecutorArtifacts {
     switch (spec.kind) {
       case 'onnx':
         return { ...spec, modelPath: await this.shipFile(spec.modelPath) };
+      case 'chain': {
+        const steps: StageSpec[] = [];
+        for (const step of spec.steps) steps.push(await this.shipStage(step));
+        return { ...spec, steps };
+      }
       case 'module':
       case 'mapBlocks':
       case 'scalarFunction': {
