@@ -190,8 +190,14 @@ def make_scalar_udf(config_json: str):
                 )
                 for b in inputs
             )
-        for out in _run(stage_config, inputs):
-            yield out.column(0)
+        try:
+            for out in _run(stage_config, inputs):
+                yield out.column(0)
+        except DeepframeStageError as e:
+            # Say which function failed, as the embedded engine does.
+            wire = dict(e.wire)
+            wire["message"] = "%s: %s" % (config.get("stage", "SQL function"), wire.get("message", ""))
+            raise DeepframeStageError(wire) from e
 
     deepframe_function.__name__ = "deepframe_function"
     deepframe_function.__qualname__ = "deepframe_function"

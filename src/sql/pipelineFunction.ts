@@ -51,7 +51,7 @@ export async function pipelineOverloads(
     }
     overloads.push({
       args: args.fields,
-      spec: { kind: 'chain', steps },
+      spec: { kind: 'chain', steps, output: [(output as StructField).name] },
       output: { column: (output as StructField).name, type: (output as StructField).type },
       batchSize: 64,
       onError: 'null',

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import { ParamError } from '../errors.js';
 import { zipColumns } from '../tensor/concat.js';
 import { runStage } from './runStage.js';
@@ -17,6 +17,8 @@ export interface ChainStageSpec {
   readonly kind: 'chain';
   /** The steps, in order; each returns only its new columns. */
   readonly steps: readonly StageSpec[];
+  /** The columns to return, of those the steps add (default: all of them). */
+  readonly output?: readonly string[];
 }
 
 declare module './StageSpec.js' {
@@ -45,6 +47,14 @@ export const chainStage: StageHandler<'chain'> = {
       current = zipColumns(current, out);
       added = added === undefined ? out : zipColumns(added, out);
     }
-    return added as arrow.RecordBatch;
+    const all = added as arrow.RecordBatch;
+    if (spec.output === undefined) return all;
+    const fields = all.schema.fields.filter((f) => spec.output?.includes(f.name));
+    const type = new arrow.Struct(fields);
+    const children = fields.map((f) => (all.getChild(f.name) as arrow.Vector).data[0] as arrow.Data);
+    return new arrow.RecordBatch(
+      new arrow.Schema(fields),
+      arrow.makeData({ type, length: all.numRows, nullCount: 0, children }),
+    );
   },
 };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -156,6 +156,21 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
         .sort((a, b) => a.o.localeCompare(b.o));
     });
     assert.equal(rows.length, 30);
+  });
+
+  it("fails a query whose model cannot use a row under onError 'fail', naming the function and the file", async () => {
+    writeFileSync(join(dir, 'broken.png'), 'not a png');
+    const s = spark!;
+    await s.udf.registerImageModel('strict', 'DigitsCNN', { onError: 'fail' });
+    await assert.rejects(
+      s.sql(`SELECT strict('${join(dir, 'broken.png')}') AS p`).collect(),
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        assert.match(message, /SQL function strict/);
+        assert.match(message, /broken\.png/);
+        return true;
+      },
+    );
   });
 
   it('runs a TypeScript function registered as a SQL function on the executors', async () => {
