@@ -192,7 +192,7 @@ export class ImageClassificationModel extends Model {
     const schema = await df.schema();
     const outputSchema = this.transformSchema(schema);
     const run = await this.classifierRun(schema, Math.max(1, df.session.parallelism));
-    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run, this.uid);
+    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run);
   }
 
   /** @internal How the network runs over a DataFrame of `schema` (also a SQL function's step). */

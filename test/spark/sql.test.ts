@@ -5,15 +5,10 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadDigits, writeDigitImages } from '../../src/cli/digits.js';
-import { DeepImageFeaturizer } from '../../src/dl/DeepImageFeaturizer.js';
 import { expr } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
-import { LogisticRegression } from '../../src/ml/classification/LogisticRegression.js';
-import { IndexToString } from '../../src/ml/feature/IndexToString.js';
-import { StringIndexer } from '../../src/ml/feature/StringIndexer.js';
-import { Pipeline } from '../../src/ml/Pipeline.js';
-import { PipelineModel } from '../../src/ml/PipelineModel.js';
 import type { Row } from '../../src/types/Value.js';
+import { fitDigitLabeller } from '../fixtures/digitsPipeline.js';
 import { useSparkCluster } from './helpers/cluster.js';
 
 const PEOPLE = [
@@ -136,19 +131,7 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
 
   it('runs a PipelineModel registered as a SQL function on the executors', async () => {
     const images = local!.read.images(join(dir, 'digits'), { recursive: true, labelFromFolder: true });
-    const indexer = await new StringIndexer({ inputCol: 'label', outputCol: 'y' }).fit(images);
-    const fitted = await new Pipeline({
-      stages: [
-        new DeepImageFeaturizer({ modelName: 'DigitsBackbone0to4', outputCol: 'features' }),
-        new LogisticRegression({ labelCol: 'y', regParam: 0.001, showProgress: false }),
-      ],
-    }).fit(await indexer.transform(images));
-    const model = new PipelineModel({
-      stages: [
-        ...fitted.stages,
-        new IndexToString({ inputCol: 'prediction', outputCol: 'digit', labels: indexer.labels }),
-      ],
-    });
+    const model = await fitDigitLabeller(images);
     const rows = await both(async (s) => {
       await s.udf.registerModel('digit', model);
       return (await s.sql('SELECT image.origin AS o, digit(image) AS d FROM images').collect())

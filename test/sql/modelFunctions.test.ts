@@ -10,12 +10,10 @@ import { ExecutionError, ParamError } from '../../src/errors.js';
 import type { DataFrame } from '../../src/frame/DataFrame.js';
 import { col, expr } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
-import { LogisticRegression } from '../../src/ml/classification/LogisticRegression.js';
-import { IndexToString } from '../../src/ml/feature/IndexToString.js';
 import { StringIndexer } from '../../src/ml/feature/StringIndexer.js';
-import { Pipeline } from '../../src/ml/Pipeline.js';
 import { PipelineModel } from '../../src/ml/PipelineModel.js';
 import type { Row } from '../../src/types/Value.js';
+import { fitDigitLabeller } from '../fixtures/digitsPipeline.js';
 
 /** Models registered as SQL functions: the same values as the DataFrame API's stages, wherever SQL puts them. */
 describe('models as SQL functions on the embedded engine', () => {
@@ -126,19 +124,7 @@ describe('models as SQL functions on the embedded engine', () => {
   });
 
   it('runs a PipelineModel (featurizer → logistic regression → IndexToString) as one function', async () => {
-    const indexer = await new StringIndexer({ inputCol: 'label', outputCol: 'y' }).fit(images);
-    const fitted = await new Pipeline({
-      stages: [
-        new DeepImageFeaturizer({ modelName: 'DigitsBackbone0to4', outputCol: 'features' }),
-        new LogisticRegression({ labelCol: 'y', regParam: 0.001, showProgress: false }),
-      ],
-    }).fit(await indexer.transform(images));
-    const model = new PipelineModel({
-      stages: [
-        ...fitted.stages,
-        new IndexToString({ inputCol: 'prediction', outputCol: 'digit', labels: indexer.labels }),
-      ],
-    });
+    const model = await fitDigitLabeller(images);
     await session.udf.registerModel('digit', model);
     await session.udf.registerModel('digit_probability', model, { outputCol: 'probability' });
     const bySql = byOrigin(
@@ -160,7 +146,12 @@ describe('models as SQL functions on the embedded engine', () => {
     });
     assert.ok(bySql.filter((r, i) => r.d === byApi[i]?.digit).length === 60);
     await assert.rejects(
-      session.udf.registerModel('withIndexer', new PipelineModel({ stages: [indexer] })),
+      session.udf.registerModel(
+        'withIndexer',
+        new PipelineModel({
+          stages: [await new StringIndexer({ inputCol: 'label', outputCol: 'y' }).fit(images)],
+        }),
+      ),
       /UNSUPPORTED_SQL_FUNCTION/,
     );
   });

@@ -157,7 +157,7 @@ export abstract class ProbabilisticClassificationModel
     const schema = await df.schema();
     const outputSchema = this.transformSchema(schema);
     const run = await this.classifierRun(schema, Math.max(1, df.session.parallelism));
-    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run, this.uid);
+    return scoreClassifier(df, outputSchema, this.outputColumns(), this.numClasses, run);
   }
 
   /** @internal How the inference model runs over a DataFrame of `schema` (also a SQL function's step). */

@@ -8,7 +8,6 @@
  */
 
 import type { DataFrame } from '../../frame/DataFrame.js';
-import { col } from '../../frame/functions.js';
 import type { OnnxStageInput, OnnxStageOutput, OnnxStageSpec } from '../../models/onnxStage.js';
 import type { SessionOptionsJson } from '../../models/sessions.js';
 import { DataTypes, type StructType } from '../../types/DataType.js';
@@ -88,7 +87,7 @@ export function classifierStageSpec(
 
 /**
  * `df` with the classifier's output columns (`outputSchema`, as {@link appendClassifierColumns} gave it): the
- * model's `rawPrediction`, `probability` and `prediction` outputs, the last cast to double.
+ * model's `rawPrediction` and `probability` outputs and its `prediction` as a double, by one `onnx` stage.
  */
 export function scoreClassifier(
   df: DataFrame,
@@ -96,43 +95,15 @@ export function scoreClassifier(
   cols: ClassifierColumns,
   numClasses: number,
   run: ClassifierRun,
-  stage: string,
 ): DataFrame {
-  const temp = `__${stage}_prediction`;
-  const outputs: OnnxStageOutput[] = [];
-  const vector = (name: string, column: string, size: number): OnnxStageOutput => ({
-    name,
-    column,
-    kind: 'vector',
-    size,
-  });
-  if (cols.rawPrediction) outputs.push(vector(CLASSIFIER_IO.rawPrediction, cols.rawPrediction, numClasses));
-  if (cols.probability) outputs.push(vector(CLASSIFIER_IO.probability, cols.probability, numClasses));
-  if (cols.prediction) outputs.push(vector(CLASSIFIER_IO.prediction, temp, 1));
-  if (outputs.length === 0) return df;
-  const spec: OnnxStageSpec = {
-    kind: 'onnx',
-    modelPath: run.modelPath,
-    session: run.session,
-    inputs: [run.input],
-    outputs,
-    keep: [],
-    batchSize: run.batchSize,
-    onError: run.onError,
-  };
-  const withTemp = cols.prediction
-    ? appendColumn(outputSchema, temp, DataTypes.vector(1), stage)
-    : outputSchema;
-  const scored = df.withPlan({
+  if (!cols.rawPrediction && !cols.probability && !cols.prediction) return df;
+  const spec = classifierStageSpec(cols, numClasses, run);
+  return df.withPlan({
     kind: 'mapBatches',
     input: df.plan,
     stage: spec,
-    outputSchema: cols.prediction
-      ? { ...withTemp, fields: withTemp.fields.filter((f) => f.name !== cols.prediction) }
-      : withTemp,
+    outputSchema,
     batchSize: spec.batchSize,
     appendToInput: true,
   });
-  if (!cols.prediction) return scored;
-  return scored.withColumn(cols.prediction, col(temp).getItem(0).cast('double')).drop(temp);
 }
