@@ -8,16 +8,7 @@ import { ParamValidators } from '../ParamValidators.js';
 import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
 import { CrossValidatorModel } from './CrossValidatorModel.js';
-import type { FitWorkers } from './fitWorkers.js';
-import { hoistTransformers, withPrefix } from './hoist.js';
-import {
-  bestIndex,
-  checkFoldColType,
-  checkFoldColValues,
-  type ModelOf,
-  searchSplits,
-  startFitWorkers,
-} from './search.js';
+import { bestIndex, checkFoldColType, checkFoldColValues, type ModelOf, searchSplits } from './search.js';
 import { loadTunerParts, Validator } from './Validator.js';
 
 /** Options of {@link CrossValidator}'s constructor: its params by name. */
@@ -50,12 +41,11 @@ export interface CrossValidatorOptions<E extends Estimator> extends ParamsOption
  * Folds are pyspark's: each row draws a seeded uniform `r` in [0, 1), and fold `i` validates on the rows with
  * `i/k ≤ r < (i+1)/k` and trains on the rest; or, with `foldCol`, fold `i` validates on the rows whose fold column
  * is `i`. The input is cached once for the whole search, so an expensive upstream (a featurizer) runs once, not once
- * per fold and candidate.
+ * per fold and candidate; a searched Pipeline's leading transformers that no param map changes run once too.
  *
- * `parallelism` runs up to that many candidate fits and evaluations of a fold at once; the metrics are kept in
- * param-map order, so results are the same for any `parallelism` (for estimators whose fits are deterministic).
- * On the embedded engine fits overlap only where they wait (queries, I/O): ONNX Runtime's training steps hold
- * the JavaScript thread while they run.
+ * `parallelism` runs up to that many candidate fits and evaluations at once — on the embedded engine on fit
+ * threads, every fold's fits in one queue; the metrics are kept in param-map order, so results are the same for any
+ * `parallelism` (for estimators whose fits are deterministic).
  *
  * @example
  * ```ts
@@ -167,24 +157,14 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
   }
 
   protected async _fit(df: DataFrame): Promise<CrossValidatorModel<ModelOf<E>>> {
-    const estimator = this.getEstimator();
     const maps = this.getEstimatorParamMaps();
     const evaluator = this.getEvaluator();
     const k = this.getNumFolds();
     const foldCol = this.getFoldCol();
     const collect = this.getCollectSubModels();
     if (foldCol !== '') await checkFoldColValues(df, foldCol, k, this.uid);
-    // A pipeline's leading transformers (a featurizer) run once, here, not per fold and candidate.
-    const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
-    const searched = hoisted.estimator as E;
-    const data = hoisted.data.cache();
-    let workers: FitWorkers | undefined;
-    try {
-      await data.count();
-      workers = await startFitWorkers(data, searched, evaluator, this.getParallelism(), maps.length);
+    return this.withSearch(df, async ({ data, searched, workers, whole, refit }) => {
       const splits = foldCol === '' ? randomFolds(data, k, this.getSeed()) : columnFolds(data, foldCol, k);
-      const metrics: number[][] = [];
-      const subModels: ModelOf<E>[][] = [];
       const results = await searchSplits({
         estimator: searched,
         maps,
@@ -194,32 +174,18 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
         collectModels: collect,
         workers,
       });
-      for (const result of results) {
-        metrics.push(result.metrics);
-        if (result.models !== undefined) {
-          subModels.push(result.models.map((m) => withPrefix(hoisted.prefix, m, estimator)));
-        }
-      }
+      const metrics = results.map((r) => r.metrics);
       const avgMetrics = maps.map((_, j) => mean(metrics.map((m) => m[j] as number)));
       const stdMetrics = maps.map((_, j) => std(metrics.map((m) => m[j] as number)));
-      const best = bestIndex(avgMetrics, evaluator.isLargerBetter());
-      const bestModel = withPrefix(
-        hoisted.prefix,
-        (await searched.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>,
-        estimator,
-      );
       const model = new CrossValidatorModel<ModelOf<E>>({
         uid: this.uid,
-        bestModel,
-        subModels: collect ? subModels : undefined,
+        bestModel: await refit(bestIndex(avgMetrics, evaluator.isLargerBetter())),
+        subModels: collect ? results.map((r) => (r.models ?? []).map(whole)) : undefined,
         avgMetrics,
         stdMetrics,
       });
       return this.copyValues(model);
-    } finally {
-      await workers?.close();
-      await data.unpersist();
-    }
+    });
   }
 }
 

@@ -5,9 +5,7 @@ import type { ParamOverrides, ParamsOptions } from '../Params.js';
 import { ParamValidators } from '../ParamValidators.js';
 import { registerStage } from '../persistence.js';
 import { TypeConverters } from '../TypeConverters.js';
-import type { FitWorkers } from './fitWorkers.js';
-import { hoistTransformers, withPrefix } from './hoist.js';
-import { bestIndex, type ModelOf, searchSplit, startFitWorkers } from './search.js';
+import { bestIndex, type ModelOf, searchSplit } from './search.js';
 import { TrainValidationSplitModel } from './TrainValidationSplitModel.js';
 import { loadTunerParts, Validator } from './Validator.js';
 
@@ -99,19 +97,11 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
   }
 
   protected async _fit(df: DataFrame): Promise<TrainValidationSplitModel<ModelOf<E>>> {
-    const estimator = this.getEstimator();
     const maps = this.getEstimatorParamMaps();
     const evaluator = this.getEvaluator();
     const ratio = this.getTrainRatio();
     const collect = this.getCollectSubModels();
-    // A pipeline's leading transformers (a featurizer) run once, here, not per candidate.
-    const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
-    const searched = hoisted.estimator as E;
-    const data = hoisted.data.cache();
-    let workers: FitWorkers | undefined;
-    try {
-      await data.count();
-      workers = await startFitWorkers(data, searched, evaluator, this.getParallelism(), maps.length);
+    return this.withSearch(df, async ({ data, searched, workers, whole, refit }) => {
       const [train, validation] = data.randomSplit([ratio, 1 - ratio], this.getSeed()) as [
         DataFrame,
         DataFrame,
@@ -127,23 +117,14 @@ export class TrainValidationSplit<E extends Estimator = Estimator> extends Valid
         collectModels: collect,
         workers,
       });
-      const best = bestIndex(result.metrics, evaluator.isLargerBetter());
-      const bestModel = withPrefix(
-        hoisted.prefix,
-        (await searched.fit(data, maps[best] as ParamOverrides<E>)) as ModelOf<E>,
-        estimator,
-      );
       const model = new TrainValidationSplitModel<ModelOf<E>>({
         uid: this.uid,
-        bestModel,
-        subModels: result.models?.map((m) => withPrefix(hoisted.prefix, m, estimator)),
+        bestModel: await refit(bestIndex(result.metrics, evaluator.isLargerBetter())),
+        subModels: result.models?.map(whole),
         validationMetrics: result.metrics,
       });
       return this.copyValues(model);
-    } finally {
-      await workers?.close();
-      await data.unpersist();
-    }
+    });
   }
 }
 

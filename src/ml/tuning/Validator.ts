@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { IOError, ParamError } from '../../errors.js';
+import type { DataFrame } from '../../frame/DataFrame.js';
 import type { StructType } from '../../types/DataType.js';
 import { Estimator } from '../Estimator.js';
 import type { Evaluator } from '../evaluation/Evaluator.js';
@@ -11,8 +12,17 @@ import type { LoadContext, SaveOptions } from '../persistence.js';
 import { writeStage } from '../saveStage.js';
 import { SharedParams } from '../sharedParams.js';
 import { evaluatorSpec, makeEvaluator } from './evaluatorSpec.js';
+import type { FitWorkers } from './fitWorkers.js';
+import { hoistTransformers, withPrefix } from './hoist.js';
 import { paramMapsFromJson, paramMapsToJson } from './paramMapsJson.js';
-import { checkSearch, toEstimator, toEvaluator, toParamMaps } from './search.js';
+import {
+  checkSearch,
+  type ModelOf,
+  startFitWorkers,
+  toEstimator,
+  toEvaluator,
+  toParamMaps,
+} from './search.js';
 
 /**
  * The params and checks that {@link CrossValidator} and {@link TrainValidationSplit} share (Spark ML's
@@ -28,6 +38,20 @@ import { checkSearch, toEstimator, toEvaluator, toParamMaps } from './search.js'
  * cv.getEstimator(); // lr
  * ```
  */
+/** What a tuner's search runs on (see `Validator.withSearch`). */
+export interface SearchSetup<E extends Estimator> {
+  /** The rows, cached: the input, or a searched Pipeline's leading transformers' output. */
+  readonly data: DataFrame;
+  /** The estimator to fit: the tuner's, or the rest of its Pipeline after the leading transformers. */
+  readonly searched: E;
+  /** Fit threads, when the search runs on them. */
+  readonly workers: FitWorkers | undefined;
+  /** A model of `searched`, made whole (the leading transformers put back). */
+  whole(model: ModelOf<E>): ModelOf<E>;
+  /** Refits param map `index` on all of `data`: the tuner's `bestModel`. */
+  refit(index: number): Promise<ModelOf<E>>;
+}
+
 export abstract class Validator<E extends Estimator, M extends Model> extends Estimator<M> {
   /** The estimator to tune (any {@link Estimator}, a {@link Pipeline} included). Required. */
   readonly estimator: Param<E> = this.declareParam<E>({
@@ -241,6 +265,41 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
    * await cv.save('/models/cv-search'); // calls saveImpl
    * ```
    */
+  /**
+   * Runs `body` on the search's rows: a searched Pipeline's leading transformers (a featurizer) applied once, the
+   * rows cached, fit threads started when `parallelism` allows; everything released afterwards.
+   */
+  protected async withSearch<T>(df: DataFrame, body: (setup: SearchSetup<E>) => Promise<T>): Promise<T> {
+    const estimator = this.getEstimator();
+    const maps = this.getEstimatorParamMaps();
+    const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
+    const searched = hoisted.estimator as E;
+    const data = hoisted.data.cache();
+    let workers: FitWorkers | undefined;
+    try {
+      await data.count();
+      workers = await startFitWorkers(
+        data,
+        searched,
+        this.getEvaluator(),
+        this.getParallelism(),
+        maps.length,
+      );
+      const whole = (model: ModelOf<E>) => withPrefix(hoisted.prefix, model, estimator);
+      return await body({
+        data,
+        searched,
+        workers,
+        whole,
+        refit: async (index) =>
+          whole((await searched.fit(data, maps[index] as ParamOverrides<E>)) as ModelOf<E>),
+      });
+    } finally {
+      await workers?.close();
+      await data.unpersist();
+    }
+  }
+
   override async saveImpl(dir: string): Promise<void> {
     await writeStage(this.getEstimator(), join(dir, 'estimator'));
   }
