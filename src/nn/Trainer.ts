@@ -21,6 +21,7 @@ import {
   stepScalarNames,
   stepScalarValues,
 } from './optimizers.js';
+import { lossTargets } from './targets.js';
 import { trainingThreads } from './threads.js';
 
 /**
@@ -523,63 +524,19 @@ export class Trainer {
     return x.length / f;
   }
 
-  /** The loss's targets for `rows` rows of labels: one-hot rows for cross-entropy, checked floats otherwise. */
+  /** The loss's targets for `rows` rows of labels (see {@link lossTargets}). */
   private targets(y: Labels, rows: number): Float32Array {
-    const k = size(this.p.outShape);
-    if (this.p.options.loss !== 'crossEntropy') {
-      if (y.length !== rows * k) {
-        throw new SchemaError(
-          'LABEL_SIZE_MISMATCH',
-          `Got ${y.length} targets; expected ${rows} rows × ${k}.`,
-          {
-            got: String(y.length),
-          },
-        );
-      }
-      const targets = Float32Array.from(y);
-      const bad =
-        this.p.options.loss === 'binaryCrossEntropy' ? targets.findIndex((t) => !(t >= 0 && t <= 1)) : -1;
-      if (bad >= 0) {
-        throw new ParamError(
-          'LABEL_OUT_OF_RANGE',
-          `Binary cross-entropy target ${targets[bad]} at row ${Math.floor(bad / k)}, output ${bad % k} is not in ` +
-            '[0, 1]; give 0/1 (or probability) targets, one per output unit.',
-          { row: String(Math.floor(bad / k)), label: String(targets[bad]) },
-        );
-      }
-      return targets;
-    }
-    if (y.length !== rows) {
-      throw new SchemaError(
-        'LABEL_SIZE_MISMATCH',
-        `Got ${y.length} labels; expected one per row (${rows}).`,
-        {
-          got: String(y.length),
-        },
-      );
-    }
-    const onehot = new Float32Array(rows * k);
-    for (let r = 0; r < rows; r++) {
-      const label = y[r] ?? Number.NaN;
-      if (!Number.isInteger(label) || label < 0 || label >= k) {
-        throw new ParamError(
-          'LABEL_OUT_OF_RANGE',
-          `Label ${label} at row ${r} is not a class index in [0, ${k - 1}]; the last layer has ${k} units.`,
-          { row: String(r), label: String(label), classes: String(k) },
-        );
-      }
-      onehot[r * k + label] = 1;
-    }
-    return onehot;
+    return lossTargets(this.p.options.loss, y, rows, size(this.p.outShape));
   }
 }
 
 /**
+ * @internal
  * A forward-only (inference mode) graph with a dynamic batch; weights and layer state as inputs, or as
  * initializers when `data` (weights, then state) is given; a linear head gets a softmax for cross-entropy, a
  * sigmoid for binary cross-entropy.
  */
-function forwardGraph(
+export function forwardGraph(
   model: Sequential,
   inputShape: readonly number[],
   specs: readonly ParamSpec[],

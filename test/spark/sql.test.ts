@@ -92,9 +92,9 @@ describe('SQL on Spark: temporary views, session.sql, selectExpr, the same resul
     assert.equal(onSpark.length, 30);
     onSpark.forEach((r, i) => {
       assert.equal(r.o, embedded[i]?.o);
-      r.p.forEach((v, k) =>
-        assert.ok(Math.abs(v - (embedded[i]?.p[k] ?? Number.NaN)) < 1e-5, `${r.o}[${k}]`),
-      );
+      for (const [k, v] of r.p.entries()) {
+        assert.ok(Math.abs(v - (embedded[i]?.p[k] ?? Number.NaN)) < 1e-5, `${r.o}[${k}]`);
+      }
     });
     // In WHERE and GROUP BY: the same counts on both engines (Spark indexes arrays from 0, DuckDB from 1).
     const first = (s: Session) => (s === spark ? 0 : 1);

@@ -59,6 +59,18 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
     validator: ParamValidators.inRange(0, 1, true, false),
     default: 0,
   });
+  readonly numWorkers = this.declareParam({
+    name: 'numWorkers',
+    doc: "deepframe's: data-parallel workers for solvers 'adam' and 'gd' (threads on the embedded engine); default 1.",
+    converter: TypeConverters.toInt,
+    validator: ParamValidators.gtEq(1),
+    default: 1,
+  });
+  readonly checkpointDir = this.declareParam({
+    name: 'checkpointDir',
+    doc: "deepframe's: where a data-parallel fit writes its per-epoch checkpoints (default: a temporary directory).",
+    converter: TypeConverters.toString,
+  });
 
   constructor(options: StageOptions<MultilayerPerceptronClassifier> = {}) {
     super(options);
@@ -134,6 +146,21 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
     return this.set(this.dropout, value);
   }
 
+  /** Data-parallel workers (solvers `adam` and `gd`); 1 trains in the calling thread. */
+  getNumWorkers(): number {
+    return this.getOrDefault(this.numWorkers);
+  }
+  setNumWorkers(value: number): this {
+    return this.set(this.numWorkers, value);
+  }
+  /** Where a data-parallel fit writes its per-epoch checkpoints; unset: a temporary directory. */
+  getCheckpointDir(): string | undefined {
+    return this.isDefined(this.checkpointDir) ? this.getOrDefault(this.checkpointDir) : undefined;
+  }
+  setCheckpointDir(value: string): this {
+    return this.set(this.checkpointDir, value);
+  }
+
   transformSchema(schema: StructType): StructType {
     const layers = this.getLayers();
     const features = checkTrainingSchema(schema, {
@@ -161,6 +188,13 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
         'INVALID_PARAM',
         `${this.uid}: dropout ${this.getDropout()} needs solver 'adam' (a full-batch solver such as '${this.getSolver()}' needs a deterministic objective).`,
         { stage: this.uid, param: 'dropout' },
+      );
+    }
+    if (this.getNumWorkers() > 1 && this.getSolver() === 'l-bfgs') {
+      throw new ParamError(
+        'INVALID_PARAM',
+        `${this.uid}: numWorkers ${this.getNumWorkers()} needs solver 'adam' or 'gd'; 'l-bfgs' trains on one worker.`,
+        { stage: this.uid, param: 'numWorkers', value: String(this.getNumWorkers()) },
       );
     }
     const classes = layers[layers.length - 1] as number;
@@ -200,6 +234,8 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
         initialWeights: this.getInitialWeights(),
         hiddenActivation: this.getHiddenActivation(),
         dropout: this.getDropout(),
+        numWorkers: this.getNumWorkers(),
+        checkpointDir: this.getCheckpointDir(),
         stage: this.uid,
         onIteration: (i, objective) => progress.update(i, objective),
       });

@@ -17,8 +17,11 @@
  * @module
  */
 
+import type { DataParallelJob } from '../../distributed/replica.js';
+import { runThreadGang } from '../../distributed/threadGang.js';
 import { ParamError } from '../../errors.js';
 import { Dropout } from '../../nn/dropout.js';
+import { sequentialToJson } from '../../nn/layerJson.js';
 import { type Activation, Dense, initParams, type Layer, mulberry32, Sequential } from '../../nn/layers.js';
 import { minimize, type StopReason } from '../../nn/lbfgs.js';
 import { compileObjective } from '../../nn/objective.js';
@@ -41,6 +44,10 @@ export interface MlpSettings {
   /** Dropout after each hidden layer (solver `adam` only); 0: none. */
   readonly dropout: number;
   readonly stage: string;
+  /** Data-parallel worker threads (solvers `adam` and `gd`); 1: train in the calling thread. */
+  readonly numWorkers?: number;
+  /** Where a data-parallel fit writes its per-epoch checkpoints (default: a temporary directory). */
+  readonly checkpointDir?: string | undefined;
   readonly onIteration?: (iteration: number, objective: number) => void;
 }
 
@@ -117,6 +124,7 @@ export async function trainMlp(data: TrainingData, s: MlpSettings): Promise<MlpF
   const specs = model.params([F]);
   const initial =
     s.initialWeights !== undefined ? Float64Array.from(s.initialWeights) : flatten(initParams(specs, s.seed));
+  if ((s.numWorkers ?? 1) > 1) return trainDataParallelMlp(data, s, model, initial);
   if (s.solver === 'adam') return trainAdam(data, s, model, initial);
   const objective = await compileObjective(model, {
     loss: 'crossEntropy',
@@ -224,6 +232,63 @@ async function trainAdam(
   } finally {
     await trainer.close();
   }
+}
+
+/**
+ * `adam` and `gd` on `numWorkers` threads: the same batches (`adam`) or the same full-batch sums (`gd`) as on
+ * one worker, split across the workers and summed by ring all-reduce (see `distributed/`).
+ */
+async function trainDataParallelMlp(
+  data: TrainingData,
+  s: MlpSettings,
+  model: Sequential,
+  initial: Float64Array,
+): Promise<MlpFit> {
+  if (s.solver === 'l-bfgs') {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `${s.stage}: numWorkers ${s.numWorkers} needs solver 'adam' or 'gd'; 'l-bfgs' trains on one worker.`,
+      { stage: s.stage, param: 'numWorkers', value: String(s.numWorkers) },
+    );
+  }
+  const F = data.numFeatures;
+  const job: DataParallelJob =
+    s.solver === 'adam'
+      ? {
+          kind: 'minibatch',
+          network: sequentialToJson(model),
+          loss: 'crossEntropy',
+          optimizer: adam({ learningRate: s.stepSize }),
+          inputShape: [F],
+          seed: s.seed,
+          globalBatch: Math.min(s.blockSize, data.rows),
+          epochs: s.maxIter,
+          tol: s.tol,
+        }
+      : {
+          kind: 'gradientDescent',
+          network: sequentialToJson(model),
+          inputShape: [F],
+          maxIter: s.maxIter,
+          stepSize: s.stepSize,
+          tol: s.tol,
+          blockSize: Math.min(data.rows, Math.max(s.blockSize, 4096)),
+        };
+  const fit = await runThreadGang(
+    job,
+    { x: data.x, labels: data.labels, ...(data.weights ? { weights: data.weights } : {}) },
+    {
+      numWorkers: s.numWorkers ?? 1,
+      initialWeights: s.solver === 'adam' ? unflatten(initial, model.params([F])) : [initial],
+      ...(s.checkpointDir === undefined ? {} : { checkpointDir: s.checkpointDir }),
+      onEpoch: (info) => s.onIteration?.(info.epoch, info.loss),
+    },
+  );
+  return {
+    weights: flatten(fit.final.arrays.weights ?? []),
+    objectiveHistory: [...fit.history],
+    stopReason: fit.stopReason,
+  };
 }
 
 function flatten(parts: readonly ArrayLike<number>[]): Float64Array {

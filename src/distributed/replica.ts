@@ -1,0 +1,266 @@
+/**
+ * One worker of a data-parallel gang: its replica of the model, trained step by step in lockstep with the others.
+ * The same code runs in a worker thread of the embedded engine and in a Spark task's Node.js worker; only the
+ * ring link (shared memory or TCP) and the sampler (global batches or the task's partition) differ.
+ *
+ * Two kinds of job:
+ * - `minibatch`: an `nn` network trained by mini-batches (SGD or Adam): per step, gradients on this worker's
+ *   share of the global batch, a ring all-reduce, the same update everywhere (see `nn/GradientStep.ts`);
+ * - `gradientDescent`: Spark MLlib's full-batch gradient descent (`stepSize / √iteration`) of a network with
+ *   softmax cross-entropy, as `MultilayerPerceptronClassifier` with solver `gd`: per iteration, each worker sums
+ *   the loss and gradient over its rows in float64, a ring all-reduce sums them over the workers.
+ *
+ * After every epoch (an iteration, for `gradientDescent`) the replica hands a {@link Checkpoint} to `onEpoch`;
+ * a replica given a checkpoint resumes after its epoch with its state, drawing the shuffles of the epochs done
+ * again so that it continues with the batches the interrupted run would have drawn.
+ *
+ * @module
+ */
+import { ParamError } from '../errors.js';
+import { compileGradientStep, type GradientStep } from '../nn/GradientStep.js';
+import { type SequentialJson, sequentialFromJson } from '../nn/layerJson.js';
+import { compileObjective } from '../nn/objective.js';
+import type { OptimizerSpec } from '../nn/optimizers.js';
+import type { Loss } from '../nn/Trainer.js';
+import type { Checkpoint } from './checkpoint.js';
+import { type RingLink, ringAllReduce } from './ring.js';
+import type { BatchSampler } from './sampler.js';
+
+/** A mini-batch training job (plain data: it crosses to threads and to Spark tasks). */
+export interface MinibatchJob {
+  readonly kind: 'minibatch';
+  readonly network: SequentialJson;
+  readonly loss: Loss;
+  readonly optimizer: OptimizerSpec;
+  /** The shape of one row's features. */
+  readonly inputShape: readonly number[];
+  /** Seed of the weight initialization, the dropout masks and the shuffles. */
+  readonly seed: number;
+  /** Rows per step over all workers. */
+  readonly globalBatch: number;
+  readonly epochs: number;
+  /** Stop when an epoch's loss moves by at most `tol` relative to the epoch before's (0: run every epoch). */
+  readonly tol: number;
+}
+
+/** MLlib's full-batch gradient descent of a softmax network (plain data). */
+export interface GradientDescentJob {
+  readonly kind: 'gradientDescent';
+  readonly network: SequentialJson;
+  readonly inputShape: readonly number[];
+  readonly maxIter: number;
+  readonly stepSize: number;
+  /** Stop when the weights move by less than `tol · max(‖w‖, 1)`. */
+  readonly tol: number;
+  /** Rows per graph run of the objective. */
+  readonly blockSize: number;
+}
+
+/** A data-parallel job. */
+export type DataParallelJob = MinibatchJob | GradientDescentJob;
+
+/** A worker's rows. */
+export interface ReplicaData {
+  /** Features, rows × features. */
+  readonly x: Float32Array;
+  /** Class indices (cross-entropy), or rows × outputs targets. */
+  readonly labels: Float64Array;
+  /** Row weights (`gradientDescent` only); every row weighs 1 when absent. */
+  readonly weights?: Float64Array;
+}
+
+/** How a replica ended. */
+export interface ReplicaResult {
+  readonly history: readonly number[];
+  readonly stopReason: 'maxIter' | 'converged';
+  /** The final training state, as a checkpoint holds it. */
+  readonly final: Checkpoint;
+}
+
+/** What else a replica needs. */
+export interface ReplicaOptions {
+  readonly link: RingLink;
+  /** The batches (`minibatch` jobs). */
+  readonly sampler?: BatchSampler;
+  /** ONNX Runtime intra-op threads. */
+  readonly threads?: number;
+  /** Starting weights in the order of the network's params (default: seeded initialization). */
+  readonly initialWeights?: readonly (Float32Array | Float64Array)[];
+  /** Where to resume. */
+  readonly resume?: Checkpoint;
+  /** Called after every epoch with the state to checkpoint. */
+  readonly onEpoch?: (checkpoint: Checkpoint) => Promise<void> | void;
+}
+
+/**
+ * Trains this worker's replica to the end of the job.
+ *
+ * @example
+ * ```ts
+ * const result = await runReplica(job, { x, labels }, { link, sampler, threads: 1, onEpoch: save });
+ * ```
+ */
+export async function runReplica(
+  job: DataParallelJob,
+  data: ReplicaData,
+  options: ReplicaOptions,
+): Promise<ReplicaResult> {
+  return job.kind === 'minibatch' ? runMinibatch(job, data, options) : runGradientDescent(job, data, options);
+}
+
+async function runMinibatch(
+  job: MinibatchJob,
+  data: ReplicaData,
+  options: ReplicaOptions,
+): Promise<ReplicaResult> {
+  const sampler = options.sampler;
+  if (sampler === undefined) {
+    throw new ParamError('INVALID_PARAM', 'A mini-batch replica needs a batch sampler.', {
+      param: 'sampler',
+    });
+  }
+  const model = sequentialFromJson(job.network);
+  const step = await compileGradientStep(model, {
+    loss: job.loss,
+    optimizer: job.optimizer,
+    batchSize: sampler.batchSize,
+    inputSize: job.inputShape,
+    seed: job.seed,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.initialWeights === undefined
+      ? {}
+      : { initialWeights: options.initialWeights.map((w) => Float32Array.from(w)) }),
+  });
+  try {
+    const history: number[] = [...(options.resume?.history ?? [])];
+    const done = options.resume?.epoch ?? 0;
+    if (options.resume !== undefined) step.restore(trainingState(options.resume));
+    for (let e = 0; e < done; e++) sampler.beginEpoch();
+    const features = step.featureCount;
+    const width = job.loss === 'crossEntropy' ? 1 : data.labels.length / (data.x.length / features);
+    const x = new Float32Array(sampler.batchSize * features);
+    const y = new Float64Array(sampler.batchSize * width);
+    const flat = new Float32Array(step.vectorSize);
+    let stopReason: ReplicaResult['stopReason'] = converged(history, job.tol) ? 'converged' : 'maxIter';
+    for (let epoch = done + 1; epoch <= job.epochs && stopReason !== 'converged'; epoch++) {
+      sampler.beginEpoch();
+      let sum = 0;
+      for (let s = 0; s < sampler.stepsPerEpoch; s++) {
+        const rows = sampler.rows(s);
+        for (let r = 0; r < rows.length; r++) {
+          const row = rows[r] as number;
+          x.set(data.x.subarray(row * features, (row + 1) * features), r * features);
+          y.set(data.labels.subarray(row * width, (row + 1) * width), r * width);
+        }
+        await step.gradients(x, y, sampler.scale, flat);
+        await ringAllReduce(flat, options.link);
+        sum += await step.apply(flat);
+      }
+      history.push(sum / sampler.stepsPerEpoch);
+      if (converged(history, job.tol)) stopReason = 'converged';
+      await options.onEpoch?.(minibatchCheckpoint(step, epoch, history));
+    }
+    return { history, stopReason, final: minibatchCheckpoint(step, history.length, history) };
+  } finally {
+    await step.close();
+  }
+}
+
+/** The single-worker trainers' rule: the epoch's loss moved by at most `tol` relative to the one before. */
+function converged(history: readonly number[], tol: number): boolean {
+  const loss = history[history.length - 1];
+  const prev = history[history.length - 2];
+  return (
+    tol > 0 &&
+    loss !== undefined &&
+    prev !== undefined &&
+    Math.abs(prev - loss) <= tol * Math.max(Math.abs(prev), 1e-12)
+  );
+}
+
+function minibatchCheckpoint(step: GradientStep, epoch: number, history: readonly number[]): Checkpoint {
+  const s = step.state;
+  return {
+    epoch,
+    history: [...history],
+    steps: s.steps,
+    arrays: { weights: s.weights, optimizer: s.optimizer, layers: s.layers },
+  };
+}
+
+function trainingState(c: Checkpoint) {
+  const group = (name: string) => (c.arrays[name] ?? []).map((a) => Float32Array.from(a));
+  return {
+    weights: group('weights'),
+    optimizer: group('optimizer'),
+    layers: group('layers'),
+    steps: c.steps,
+  };
+}
+
+async function runGradientDescent(
+  job: GradientDescentJob,
+  data: ReplicaData,
+  options: ReplicaOptions,
+): Promise<ReplicaResult> {
+  const model = sequentialFromJson(job.network);
+  const rows = data.labels.length;
+  const objective = await compileObjective(model, {
+    loss: 'crossEntropy',
+    inputSize: job.inputShape,
+    blockSize: Math.max(1, Math.min(rows, job.blockSize)),
+    dtype: 'float64',
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+  try {
+    if (rows > 0)
+      objective.bind({ x: data.x, y: data.labels, ...(data.weights ? { weights: data.weights } : {}) });
+    const initial = options.initialWeights;
+    const resumed = options.resume?.arrays.weights?.[0];
+    const w =
+      resumed !== undefined
+        ? Float64Array.from(resumed)
+        : initial !== undefined
+          ? Float64Array.from(initial.flatMap((a) => Array.from(a)))
+          : new Float64Array(objective.size);
+    const history: number[] = [...(options.resume?.history ?? [])];
+    const n = w.length;
+    // Per worker: the gradient's sums, the loss's, and the weight of its rows.
+    const sums = new Float64Array(n + 2);
+    let stopReason: ReplicaResult['stopReason'] = 'maxIter';
+    for (let i = history.length + 1; i <= job.maxIter; i++) {
+      sums.fill(0);
+      if (rows > 0) {
+        const { loss, gradient } = await objective.evaluate(w);
+        sums.set(gradient);
+        sums[n] = loss;
+        sums[n + 1] = objective.totalWeight;
+      }
+      await ringAllReduce(sums, options.link);
+      const total = sums[n + 1] as number;
+      history.push((sums[n] as number) / total);
+      const stepSize = job.stepSize / Math.sqrt(i);
+      let moved = 0;
+      let size = 0;
+      for (let j = 0; j < n; j++) {
+        const delta = (stepSize * (sums[j] as number)) / total;
+        w[j] = (w[j] as number) - delta;
+        moved += delta * delta;
+        size += (w[j] as number) ** 2;
+      }
+      const done = Math.sqrt(moved) < job.tol * Math.max(Math.sqrt(size), 1);
+      await options.onEpoch?.({ epoch: i, history: [...history], steps: i, arrays: { weights: [w] } });
+      if (done) {
+        stopReason = 'converged';
+        break;
+      }
+    }
+    return {
+      history,
+      stopReason,
+      final: { epoch: history.length, history, steps: history.length, arrays: { weights: [w] } },
+    };
+  } finally {
+    await objective.close();
+  }
+}
