@@ -2,16 +2,20 @@
  * `npm run bench -- NAME`: runs one benchmark and prints its result as one JSON object on the last line, with
  * `"bench": NAME` first. Without a name, lists the benchmarks.
  */
+import { distributedBench } from './distributed.js';
 import { engineBench } from './engine.js';
 import { inferenceBench } from './inference.js';
+import { scalingBench } from './scaling.js';
 import { sparkBench } from './spark.js';
 import { sqlBench } from './sql.js';
 import { trainingBench } from './training.js';
 import { tuningBench } from './tuning.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  distributed: distributedBench,
   engine: engineBench,
   inference: inferenceBench,
+  scaling: scalingBench,
   spark: sparkBench,
   sql: sqlBench,
   training: trainingBench,

@@ -133,6 +133,57 @@ def make_runner(config_json: str):
     return deepframe_stage
 
 
+def make_gang_runner(config_json: str):
+    """The map-in-Arrow function of a deepframe gang: data-parallel training in Spark's barrier mode.
+
+    The driver sends it with ``MapPartitions{is_barrier: true}`` over the training rows, one partition per worker,
+    so that Spark starts every task at once or none. ``config_json`` is what :func:`make_runner` reads, with a
+    ``dataParallel`` stage spec. Per task, the function:
+
+    1. opens a listening TCP socket on the executor's address (port chosen by the system);
+    2. trades addresses with the other tasks through ``BarrierTaskContext.allGather`` (in partition order, so
+       the list's index is the worker's rank);
+    3. starts the Node.js worker with that socket (inherited as a file descriptor) and a header that adds
+       ``{"gang": {"rank", "size", "peers": ["host:port", ...], "listenFd"}}``, streams the partition's rows to it
+       (even none: every member of a gang must join), and yields what it returns (one row per worker).
+
+    The workers then find each other over TCP and train in lockstep. When a task fails (its worker died, an
+    executor was lost), Spark fails the whole barrier stage and starts it again; the workers resume from the
+    last checkpoint that rank 0 wrote.
+    """
+    config = _read_config(config_json, "gang")
+
+    def deepframe_gang(batches):
+        import socket
+
+        from pyspark import BarrierTaskContext
+
+        context = BarrierTaskContext.get()
+        infos = context.getTaskInfos()
+        rank = int(context.partitionId())
+        host = infos[rank].address.rsplit(":", 1)[0] if infos[rank].address else "127.0.0.1"
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind((host, 0))
+            listener.listen(len(infos))
+            port = listener.getsockname()[1]
+            peers = context.allGather("%s:%d" % (host, port))
+            gang = {
+                "rank": rank,
+                "size": len(infos),
+                "peers": list(peers),
+                "listenFd": listener.fileno(),
+            }
+            for out in _run(config, batches, gang=gang, pass_fds=(listener.fileno(),)):
+                yield out
+        finally:
+            listener.close()
+
+    deepframe_gang.__name__ = "deepframe_gang"
+    deepframe_gang.__qualname__ = "deepframe_gang"
+    return deepframe_gang
+
+
 def make_scalar_udf(config_json: str):
     """A SQL function backed by a deepframe stage, as a scalar Arrow iterator UDF (``SQL_SCALAR_ARROW_ITER_UDF``,
     Spark 4.1+): ``Iterator[pa.Array | tuple[pa.Array, ...]] -> Iterator[pa.Array]``.
@@ -451,14 +502,14 @@ def _partition_index() -> int:
         return -1
 
 
-def _run(config: Dict[str, Any], batches) -> Iterator[Any]:
+def _run(config: Dict[str, Any], batches, gang: Optional[Dict[str, Any]] = None, pass_fds=()) -> Iterator[Any]:
     import pyarrow as pa
 
     stage = config.get("stage", "stage")
     source = iter(batches)
     first = next(source, None)
-    if first is None:
-        # An empty partition: no worker to start, no rows to return.
+    if first is None and gang is None:
+        # An empty partition: no worker to start, no rows to return (a gang's member joins all the same).
         return
 
     root = files_root()
@@ -471,10 +522,19 @@ def _run(config: Dict[str, Any], batches) -> Iterator[Any]:
 
     if config.get("linkNodeModules"):
         link_node_modules(config, root)
-    header = json.dumps({"spec": spec, "partitionIndex": _partition_index()}, separators=(",", ":")).encode()
+    header_json = {"spec": spec, "partitionIndex": _partition_index()}
+    if gang is not None:
+        header_json["gang"] = gang
+    header = json.dumps(header_json, separators=(",", ":")).encode()
     command = worker_command(config, root)
     process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root, close_fds=True
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        close_fds=True,
+        pass_fds=tuple(pass_fds),
     )
     tail: "collections.deque[str]" = collections.deque(maxlen=_STDERR_TAIL_LINES)
     wire_errors: List[Dict[str, Any]] = []

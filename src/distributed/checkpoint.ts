@@ -19,6 +19,8 @@ export interface Checkpoint {
   readonly history: readonly number[];
   /** Updates applied so far. */
   readonly steps: number;
+  /** How many times the run resumed from a checkpoint before this one was written. */
+  readonly restarts?: number;
   /** Named groups of arrays (weights, optimizer state, …). */
   readonly arrays: Readonly<Record<string, readonly (Float32Array | Float64Array)[]>>;
 }
@@ -31,6 +33,7 @@ interface CheckpointJson {
   readonly epoch: number;
   readonly history: readonly number[];
   readonly steps: number;
+  readonly restarts: number;
   readonly file: string;
   readonly arrays: Readonly<Record<string, readonly { dtype: 'float32' | 'float64'; length: number }[]>>;
 }
@@ -59,6 +62,7 @@ export async function saveCheckpoint(dir: string, run: string, checkpoint: Check
     epoch: checkpoint.epoch,
     history: checkpoint.history,
     steps: checkpoint.steps,
+    restarts: checkpoint.restarts ?? 0,
     file,
     arrays: Object.fromEntries(
       groups.map(([name, list]) => [
@@ -132,5 +136,11 @@ export async function loadCheckpoint(dir: string, run: string): Promise<Checkpoi
       { path: join(dir, index.file) },
     );
   }
-  return { epoch: index.epoch, history: index.history, steps: index.steps, arrays };
+  return {
+    epoch: index.epoch,
+    history: index.history,
+    steps: index.steps,
+    restarts: index.restarts ?? 0,
+    arrays,
+  };
 }

@@ -18,6 +18,7 @@
  */
 import { ParamError } from '../errors.js';
 import { compileGradientStep, type GradientStep } from '../nn/GradientStep.js';
+import { initParams } from '../nn/init.js';
 import { type SequentialJson, sequentialFromJson } from '../nn/layerJson.js';
 import { compileObjective } from '../nn/objective.js';
 import type { OptimizerSpec } from '../nn/optimizers.js';
@@ -48,6 +49,8 @@ export interface GradientDescentJob {
   readonly kind: 'gradientDescent';
   readonly network: SequentialJson;
   readonly inputShape: readonly number[];
+  /** Seed of the weight initialization, when no starting weights are given. */
+  readonly seed: number;
   readonly maxIter: number;
   readonly stepSize: number;
   /** Stop when the weights move by less than `tol · max(‖w‖, 1)`. */
@@ -220,9 +223,9 @@ async function runGradientDescent(
     const w =
       resumed !== undefined
         ? Float64Array.from(resumed)
-        : initial !== undefined
-          ? Float64Array.from(initial.flatMap((a) => Array.from(a)))
-          : new Float64Array(objective.size);
+        : Float64Array.from(
+            (initial ?? initParams(model.params(job.inputShape), job.seed)).flatMap((a) => Array.from(a)),
+          );
     const history: number[] = [...(options.resume?.history ?? [])];
     const n = w.length;
     // Per worker: the gradient's sums, the loss's, and the weight of its rows.

@@ -1,4 +1,5 @@
 import type * as arrow from 'apache-arrow';
+import type { DataParallelStageSpec } from '../distributed/dataParallelStage.js';
 import { DeepframeError, describeCause } from '../errors.js';
 import type { FileFormat, PlanNode } from '../plan/nodes.js';
 import type { SqlFunction } from '../sql/sqlFunction.js';
@@ -60,8 +61,21 @@ export interface Engine {
   tempViewNames(): Promise<string[]>;
   /** Registers (or replaces) a SQL function backed by a stage, for this session's SQL and `expr`. */
   registerFunction(fn: SqlFunction): Promise<void>;
+  /**
+   * Runs a data-parallel training gang over `input`'s rows, one member per partition, all started together
+   * (Spark's barrier mode), and returns the members' rows (see `distributed/gangTask.ts`). Engines that train
+   * gangs on threads of their own process (the embedded engine) leave it out.
+   */
+  runGang?(input: PlanNode, spec: DataParallelStageSpec, options: GangRunOptions): Promise<arrow.Table>;
   /** Releases everything the engine holds: connections, worker threads, temporary tables. */
   close(): Promise<void>;
+}
+
+/** How an engine runs a gang. */
+export interface GangRunOptions {
+  readonly numWorkers: number;
+  /** How long to wait for the gang's tasks to start before failing with `GANG_NOT_STARTED` (default: the engine's). */
+  readonly startTimeoutMs?: number;
 }
 
 /** How an engine is found for a master URL. */

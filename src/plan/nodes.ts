@@ -93,6 +93,11 @@ export type PlanNode =
        * columns such as images never travel back from the worker).
        */
       readonly appendToInput?: boolean;
+      /**
+       * The stage's tasks start together as one gang, one per partition (Spark's barrier mode), and each gets its
+       * whole partition: data-parallel training (`distributed/`). Only the Spark engine runs such a node.
+       */
+      readonly barrier?: boolean;
     }
   | { readonly kind: 'cache'; readonly input: PlanNode; readonly cacheId: string }
   | { readonly kind: 'sql'; readonly query: string }

@@ -9,6 +9,7 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
+import { dataParallelStage } from '../distributed/dataParallelStage.js';
 import { DeepframeError } from '../errors.js';
 import { decodeImagesStage } from '../image/decodeStage.js';
 import { indexToStringStage } from '../ml/feature/indexToStringStage.js';
@@ -96,3 +97,4 @@ registerStageHandler('onnx', onnxStage);
 registerStageHandler('scalarFunction', scalarFunctionStage);
 registerStageHandler('chain', chainStage);
 registerStageHandler('indexToString', indexToStringStage);
+registerStageHandler('dataParallel', dataParallelStage);

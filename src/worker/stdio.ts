@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import * as arrow from 'apache-arrow';
+import { runGangTask } from '../distributed/gangTask.js';
 import { ExecutionError, IOError } from '../errors.js';
 import { emptyBatch } from './ipc.js';
 import { runStage, validateStageSpec } from './runStage.js';
@@ -67,6 +68,10 @@ export async function runStdio(
   const { header, rest } = await readStdioHeader(input);
   const spec = header.spec;
   validateStageSpec(spec);
+  if (header.gang !== undefined && spec.kind === 'dataParallel') {
+    await runGangTask(spec, header.gang, rest, output);
+    return;
+  }
   const reader = await arrow.RecordBatchReader.from(rest);
   await reader.open();
   if (reader.closed || reader.schema === null || reader.schema === undefined) {

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { GangHeader } from '../distributed/gangTask.js';
 import { describeCause, IOError } from '../errors.js';
 import type { StageSpec } from './StageSpec.js';
 
@@ -26,6 +27,8 @@ export interface StdioHeader {
   readonly spec: StageSpec;
   /** The partition (task) the stream is; `-1` or absent when unknown. */
   readonly partitionIndex?: number;
+  /** Present when the task is a member of a data-parallel gang (Spark barrier mode): see `distributed/gangTask.ts`. */
+  readonly gang?: GangHeader;
 }
 
 /**

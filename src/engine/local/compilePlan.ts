@@ -1,4 +1,4 @@
-import { SchemaError } from '../../errors.js';
+import { ExecutionError, SchemaError } from '../../errors.js';
 import { type Expr, outputName, type SortOrder } from '../../plan/expressions.js';
 import type { JoinType, PlanNode } from '../../plan/nodes.js';
 import { type DataType, DataTypes, type StructType } from '../../types/DataType.js';
@@ -98,9 +98,18 @@ export class PlanCompiler {
 
   async #compile(node: PlanNode): Promise<CompiledPlan> {
     switch (node.kind) {
+      case 'mapBatches':
+        if (node.barrier === true) {
+          throw new ExecutionError(
+            'BARRIER_STAGE_NOT_SUPPORTED',
+            'A barrier (gang) stage runs on Spark only; on the embedded engine, data-parallel training runs on ' +
+              'worker threads (numWorkers), not as a stage.',
+            { stage: node.stage.kind },
+          );
+        }
+        return this.#host.boundary(node);
       case 'localData':
       case 'cache':
-      case 'mapBatches':
       case 'readImages':
         return this.#host.boundary(node);
       case 'range': {

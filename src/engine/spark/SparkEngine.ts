@@ -1,18 +1,20 @@
 import { basename, resolve } from 'node:path';
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
+import type { DataParallelStageSpec } from '../../distributed/dataParallelStage.js';
 import { SparkError } from '../../errors.js';
 import type { OnnxStageSpec } from '../../models/onnxStage.js';
 import { countPlan } from '../../plan/builders.js';
 import { children, type PlanNode } from '../../plan/nodes.js';
 import type { SqlFunction } from '../../sql/sqlFunction.js';
 import type { StructType } from '../../types/DataType.js';
-import type { Engine, EngineOptions, WriteSpec } from '../Engine.js';
+import type { Engine, EngineOptions, GangRunOptions, WriteSpec } from '../Engine.js';
 import { tableForSpark } from './arrowForSpark.js';
 import { type ConnectRelation, RelationCompiler, sparkSchemaString } from './compileRelation.js';
 import type { ArtifactEntry, ArtifactSummary } from './connect/artifacts.js';
 import { fromSparkSchema } from './connect/dataTypes.js';
 import { ExecutorArtifacts } from './executors/artifacts.js';
 import { argumentKind, functionCommand, type ShippedOverload } from './executors/functionCommand.js';
+import { GANG_OUTPUT_SCHEMA, readGang } from './executors/gang.js';
 import { packWorker } from './executors/packWorker.js';
 import {
   hasVectors,
@@ -78,6 +80,11 @@ export interface SparkExecutorSettings {
    * another platform: `deepframe pack-worker --node <their node> --platform linux --arch arm64`).
    */
   readonly workerArchive?: string;
+  /**
+   * `deepframe.spark.gangStartTimeout`: seconds a data-parallel gang waits for all its tasks to start (Spark's
+   * barrier mode needs a free slot per worker at once) before failing with `GANG_NOT_STARTED` (default 120).
+   */
+  readonly gangStartTimeoutMs: number;
 }
 
 /** The settings of a session's `deepframe.spark.*` configuration. */
@@ -92,8 +99,17 @@ function executorSettings(config: Readonly<Record<string, string>>): SparkExecut
   }
   const workerDir = config['deepframe.spark.workerDir'];
   const workerArchive = config['deepframe.spark.workerArchive'];
+  const gangStart = Number(config['deepframe.spark.gangStartTimeout'] ?? '120');
+  if (!(gangStart > 0) || !Number.isFinite(gangStart)) {
+    throw new SparkError(
+      'INVALID_GANG_START_TIMEOUT',
+      `deepframe.spark.gangStartTimeout must be a positive number of seconds, not '${config['deepframe.spark.gangStartTimeout']}'.`,
+      { value: String(config['deepframe.spark.gangStartTimeout']) },
+    );
+  }
   return {
     pythonVersion,
+    gangStartTimeoutMs: gangStart * 1000,
     ...(workerDir === undefined || workerDir === '' ? {} : { workerDir }),
     ...(workerArchive === undefined || workerArchive === '' ? {} : { workerArchive }),
   };
@@ -117,6 +133,9 @@ function stageVectors(node: MapBatchesNode, input: proto.DataType): Record<strin
         vectors[i.column] = i.shape.reduce((a, b) => a * b, 1);
       }
     }
+  }
+  if (node.stage.kind === 'dataParallel' && vectors[node.stage.featuresCol] === undefined) {
+    vectors[node.stage.featuresCol] = node.stage.inputShape.reduce((a, b) => a * b, 1);
   }
   return vectors;
 }
@@ -158,7 +177,7 @@ export class SparkEngine implements Engine {
   constructor(
     client: ConnectClientLike,
     parallelism: number,
-    settings: SparkExecutorSettings = { pythonVersion: DEFAULT_EXECUTOR_PYTHON },
+    settings: SparkExecutorSettings = { pythonVersion: DEFAULT_EXECUTOR_PYTHON, gangStartTimeoutMs: 120_000 },
     arrowBatchRows: string = SPARK_ARROW_BATCH_ROWS,
   ) {
     this.#client = client;
@@ -363,6 +382,32 @@ export class SparkEngine implements Engine {
     if (existed)
       for await (const _ of this.execute({ kind: 'sql', query: `DROP VIEW ${quoteSparkIdent(name)}` }));
     return existed;
+  }
+
+  async runGang(input: PlanNode, spec: DataParallelStageSpec, options: GangRunOptions): Promise<arrow.Table> {
+    this.#check();
+    const node: MapBatchesNode = {
+      kind: 'mapBatches',
+      input: { kind: 'repartition', input, numPartitions: options.numWorkers },
+      stage: spec,
+      outputSchema: GANG_OUTPUT_SCHEMA,
+      batchSize: 4096,
+      barrier: true,
+    };
+    // A shuffle after the gang makes its stage one that Spark runs again when a member fails (see gang.ts).
+    const plan: PlanNode = { kind: 'repartition', input: node, numPartitions: 1 };
+    const prepared = await this.#prepare(plan);
+    const abort = new AbortController();
+    try {
+      const execution = this.#client.executePlan(
+        { root: this.#compiler(prepared).compile(plan) },
+        { signal: abort.signal },
+      );
+      const startTimeoutMs = options.startTimeoutMs ?? this.#settings.gangStartTimeoutMs;
+      return new arrow.Table(await readGang(execution, options.numWorkers, startTimeoutMs, abort));
+    } catch (e) {
+      throw this.#failure(e);
+    }
   }
 
   async registerFunction(fn: SqlFunction): Promise<void> {

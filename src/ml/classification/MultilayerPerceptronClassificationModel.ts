@@ -33,6 +33,8 @@ export interface MultilayerPerceptronSummary {
   readonly objectiveHistory: readonly number[];
   readonly totalIterations: number;
   readonly stopReason: string;
+  /** deepframe's: how many times a data-parallel fit's gang restarted from a checkpoint (a worker died). */
+  readonly restarts?: number;
 }
 
 /**

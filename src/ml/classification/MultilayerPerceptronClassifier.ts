@@ -1,3 +1,4 @@
+import { engineRunsGangs } from '../../distributed/fitOnEngine.js';
 import { ParamError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import type { StructType } from '../../types/DataType.js';
@@ -12,7 +13,7 @@ import {
   layersSpec,
   MultilayerPerceptronClassificationModel,
 } from './MultilayerPerceptronClassificationModel.js';
-import { mlpWeightCount, trainMlp } from './mlpTraining.js';
+import { mlpWeightCount, trainMlp, trainMlpOnGang } from './mlpTraining.js';
 import { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 import { checkTrainingSchema, readTrainingData } from './trainingData.js';
 
@@ -210,6 +211,7 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
   }
 
   protected async _fit(df: DataFrame): Promise<MultilayerPerceptronClassificationModel> {
+    if (this.getNumWorkers() > 1 && engineRunsGangs(df)) return this.fitOnGang(df);
     const data = await readTrainingData(df, {
       featuresCol: this.getFeaturesCol(),
       labelCol: this.getLabelCol(),
@@ -242,12 +244,45 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
     } finally {
       progress.stop();
     }
+    return this.fitted(fit);
+  }
+
+  /** Data-parallel on the DataFrame's engine (Spark: a barrier-mode gang on the executors). */
+  private async fitOnGang(df: DataFrame): Promise<MultilayerPerceptronClassificationModel> {
+    const numFeatures = checkTrainingSchema(await df.schema(), {
+      featuresCol: this.getFeaturesCol(),
+      labelCol: this.getLabelCol(),
+      stage: this.uid,
+    });
+    const fit = await trainMlpOnGang(df, {
+      layers: this.getLayers(),
+      blockSize: this.getBlockSize(),
+      solver: this.getSolver(),
+      maxIter: this.getMaxIter(),
+      tol: this.getTol(),
+      stepSize: this.getStepSize(),
+      seed: this.getSeed(),
+      initialWeights: this.getInitialWeights(),
+      hiddenActivation: this.getHiddenActivation(),
+      dropout: this.getDropout(),
+      numWorkers: this.getNumWorkers(),
+      checkpointDir: this.getCheckpointDir(),
+      stage: this.uid,
+      featuresCol: this.getFeaturesCol(),
+      labelCol: this.getLabelCol(),
+      numFeatures: numFeatures ?? (this.getLayers()[0] as number),
+    });
+    return this.fitted(fit);
+  }
+
+  private fitted(fit: Awaited<ReturnType<typeof trainMlp>>): MultilayerPerceptronClassificationModel {
     const model = this.copyValues(new MultilayerPerceptronClassificationModel({ uid: this.uid }));
     return model.setWeights(fit.weights, {
       objectiveHistory: fit.objectiveHistory,
       totalIterations:
         this.getSolver() === 'l-bfgs' ? fit.objectiveHistory.length - 1 : fit.objectiveHistory.length,
       stopReason: fit.stopReason,
+      ...(fit.restarts === undefined ? {} : { restarts: fit.restarts }),
     });
   }
 }

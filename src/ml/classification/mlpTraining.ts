@@ -17,9 +17,11 @@
  * @module
  */
 
+import { fitOnEngineGang } from '../../distributed/fitOnEngine.js';
 import type { DataParallelJob } from '../../distributed/replica.js';
 import { runThreadGang } from '../../distributed/threadGang.js';
 import { ParamError } from '../../errors.js';
+import type { DataFrame } from '../../frame/DataFrame.js';
 import { Dropout } from '../../nn/dropout.js';
 import { sequentialToJson } from '../../nn/layerJson.js';
 import { type Activation, Dense, initParams, type Layer, mulberry32, Sequential } from '../../nn/layers.js';
@@ -56,6 +58,8 @@ export interface MlpFit {
   readonly weights: Float64Array;
   readonly objectiveHistory: number[];
   readonly stopReason: StopReason | 'converged';
+  /** Restarts of a data-parallel gang from a checkpoint. */
+  readonly restarts?: number;
 }
 
 /**
@@ -244,36 +248,8 @@ async function trainDataParallelMlp(
   model: Sequential,
   initial: Float64Array,
 ): Promise<MlpFit> {
-  if (s.solver === 'l-bfgs') {
-    throw new ParamError(
-      'INVALID_PARAM',
-      `${s.stage}: numWorkers ${s.numWorkers} needs solver 'adam' or 'gd'; 'l-bfgs' trains on one worker.`,
-      { stage: s.stage, param: 'numWorkers', value: String(s.numWorkers) },
-    );
-  }
   const F = data.numFeatures;
-  const job: DataParallelJob =
-    s.solver === 'adam'
-      ? {
-          kind: 'minibatch',
-          network: sequentialToJson(model),
-          loss: 'crossEntropy',
-          optimizer: adam({ learningRate: s.stepSize }),
-          inputShape: [F],
-          seed: s.seed,
-          globalBatch: Math.min(s.blockSize, data.rows),
-          epochs: s.maxIter,
-          tol: s.tol,
-        }
-      : {
-          kind: 'gradientDescent',
-          network: sequentialToJson(model),
-          inputShape: [F],
-          maxIter: s.maxIter,
-          stepSize: s.stepSize,
-          tol: s.tol,
-          blockSize: Math.min(data.rows, Math.max(s.blockSize, 4096)),
-        };
+  const job = mlpJob(s, model, F, data.rows);
   const fit = await runThreadGang(
     job,
     { x: data.x, labels: data.labels, ...(data.weights ? { weights: data.weights } : {}) },
@@ -288,7 +264,85 @@ async function trainDataParallelMlp(
     weights: flatten(fit.final.arrays.weights ?? []),
     objectiveHistory: [...fit.history],
     stopReason: fit.stopReason,
+    restarts: fit.restarts,
   };
+}
+
+/** The data-parallel job of `adam` or `gd` (`rows`: the training rows, when known on the driver). */
+function mlpJob(
+  s: MlpSettings,
+  model: Sequential,
+  features: number,
+  rows = Number.POSITIVE_INFINITY,
+): DataParallelJob {
+  if (s.solver === 'l-bfgs') {
+    throw new ParamError(
+      'INVALID_PARAM',
+      `${s.stage}: numWorkers ${s.numWorkers} needs solver 'adam' or 'gd'; 'l-bfgs' trains on one worker.`,
+      { stage: s.stage, param: 'numWorkers', value: String(s.numWorkers) },
+    );
+  }
+  return s.solver === 'adam'
+    ? {
+        kind: 'minibatch',
+        network: sequentialToJson(model),
+        loss: 'crossEntropy',
+        optimizer: adam({ learningRate: s.stepSize }),
+        inputShape: [features],
+        seed: s.seed,
+        globalBatch: Math.min(s.blockSize, rows),
+        epochs: s.maxIter,
+        tol: s.tol,
+      }
+    : {
+        kind: 'gradientDescent',
+        network: sequentialToJson(model),
+        inputShape: [features],
+        seed: s.seed,
+        maxIter: s.maxIter,
+        stepSize: s.stepSize,
+        tol: s.tol,
+        blockSize: Math.min(rows, Math.max(s.blockSize, 4096)),
+      };
+}
+
+/**
+ * `adam` and `gd` as a gang on the DataFrame's own engine (Spark: one barrier task per worker, the rows staying
+ * on the cluster): the same job as on threads, each worker on its partition.
+ */
+export async function trainMlpOnGang(
+  df: DataFrame,
+  s: MlpSettings & { readonly featuresCol: string; readonly labelCol: string; readonly numFeatures: number },
+): Promise<MlpFit> {
+  const model = mlpNetwork(s.layers, s.hiddenActivation, s.solver === 'adam' ? s.dropout : 0);
+  const fit = await fitOnEngineGang(df, {
+    job: mlpJob(s, model, s.numFeatures),
+    featuresCol: s.featuresCol,
+    labelCol: s.labelCol,
+    inputShape: [s.numFeatures],
+    labelWidth: 1,
+    numWorkers: s.numWorkers ?? 1,
+    ...(s.initialWeights === undefined ? {} : { initialWeights: splitWeights(s.initialWeights, model, s) }),
+    checkpointDir: s.checkpointDir,
+  });
+  return {
+    weights: flatten(fit.final.arrays.weights ?? []),
+    objectiveHistory: [...fit.history],
+    stopReason: fit.stopReason,
+    restarts: fit.restarts,
+  };
+}
+
+/** MLlib's flat initial weights as the job takes them: per parameter (`adam`), or one flat array (`gd`). */
+function splitWeights(flat: readonly number[], model: Sequential, s: MlpSettings): number[][] {
+  if (s.solver !== 'adam') return [Array.from(flat)];
+  let k = 0;
+  return model.params([s.layers[0] as number]).map((p) => {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    const part = flat.slice(k, k + n);
+    k += n;
+    return Array.from(part);
+  });
 }
 
 function flatten(parts: readonly ArrayLike<number>[]): Float64Array {

@@ -23,6 +23,9 @@ export const STAGE_CONFIG_VERSION = 1;
 /** The factory in the executor module that the pickle calls. */
 export const RUNNER_FACTORY = 'make_runner';
 
+/** The factory for a gang's stage (barrier mode; see `make_gang_runner` in the executor module). */
+export const GANG_RUNNER_FACTORY = 'make_gang_runner';
+
 /** A `mapBatches` plan node. */
 export type MapBatchesNode = Extract<PlanNode, { kind: 'mapBatches' }>;
 
@@ -110,14 +113,14 @@ export function stageRelation(
           evalType: SQL_MAP_ARROW_ITER_UDF,
           command: mapInArrowCommand(
             prepared.runtime.pythonModule,
-            RUNNER_FACTORY,
+            node.barrier === true ? GANG_RUNNER_FACTORY : RUNNER_FACTORY,
             config,
             sparkJsonSchema(node.outputSchema),
           ),
           pythonVer: prepared.pythonVersion,
         },
       },
-      isBarrier: false,
+      isBarrier: node.barrier === true,
     },
   };
 }

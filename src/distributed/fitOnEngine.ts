@@ -1,0 +1,126 @@
+/**
+ * Data-parallel training of a DataFrame's rows where the rows are: on an engine that runs gangs itself (Spark: a
+ * barrier-mode stage, one member per partition, see `engine/spark/executors/gang.ts`), the rows never leave the
+ * cluster; the driver gets back the epochs' losses and rank 0's trained state.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as arrow from 'apache-arrow';
+import { ExecutionError } from '../errors.js';
+import type { DataFrame } from '../frame/DataFrame.js';
+import { col } from '../frame/functions.js';
+import type { DataParallelStageSpec } from './dataParallelStage.js';
+import { stateLayout } from './gangTask.js';
+import type { DataParallelJob } from './replica.js';
+import type { GangResult } from './threadGang.js';
+
+/** What to train, and how. */
+export interface EngineGangRequest {
+  readonly job: DataParallelJob;
+  readonly featuresCol: string;
+  readonly labelCol: string;
+  readonly weightCol?: string | undefined;
+  readonly inputShape: readonly number[];
+  /** Label values per row: 1 for class indices. */
+  readonly labelWidth: number;
+  readonly numWorkers: number;
+  readonly initialWeights?: readonly (readonly number[])[] | undefined;
+  /**
+   * Where rank 0 writes per-epoch checkpoints: a folder that every executor reaches (shared storage on a real
+   * cluster). Default: a folder under the driver's temporary directory, which only a cluster on this machine
+   * shares; elsewhere a restarted gang then starts over from the first epoch.
+   */
+  readonly checkpointDir?: string | undefined;
+  /** How long to wait for the gang's tasks to start (default: the engine's; `deepframe.spark.gangStartTimeout`). */
+  readonly startTimeoutMs?: number;
+  /** ONNX Runtime intra-op threads per member (default 1: a task has one core). */
+  readonly threadsPerWorker?: number;
+}
+
+/** Whether `df`'s engine runs gangs itself (Spark), rather than on this process's threads. */
+export function engineRunsGangs(df: DataFrame): boolean {
+  return df.session.engine.runGang !== undefined;
+}
+
+/**
+ * Trains `request.job` on `df`'s rows with the engine's gang.
+ *
+ * @example
+ * ```ts
+ * if (engineRunsGangs(df)) fit = await fitOnEngineGang(df, { job, featuresCol: 'features', labelCol: 'label', … });
+ * ```
+ */
+export async function fitOnEngineGang(df: DataFrame, request: EngineGangRequest): Promise<GangResult> {
+  const engine = df.session.engine;
+  if (engine.runGang === undefined) {
+    throw new ExecutionError(
+      'GANG_NOT_SUPPORTED',
+      `The ${engine.name} engine does not run gangs itself; data-parallel training runs on threads there.`,
+      { engine: engine.name },
+    );
+  }
+  const run = randomUUID();
+  const base = request.checkpointDir ?? join(tmpdir(), 'deepframe-checkpoints');
+  const spec: DataParallelStageSpec = {
+    kind: 'dataParallel',
+    job: request.job,
+    featuresCol: request.featuresCol,
+    labelCol: request.labelCol,
+    ...(request.weightCol ? { weightCol: request.weightCol } : {}),
+    inputShape: request.inputShape,
+    labelWidth: request.labelWidth,
+    ...(request.initialWeights === undefined ? {} : { initialWeights: request.initialWeights }),
+    checkpoint: { dir: join(base, `run-${run}`), run },
+    threads: request.threadsPerWorker ?? 1,
+    connectTimeoutMs: 120_000,
+  };
+  const columns = [request.featuresCol, request.labelCol, ...(request.weightCol ? [request.weightCol] : [])];
+  const table = await engine.runGang(df.select(...columns.map((c) => col(c))).plan, spec, {
+    numWorkers: request.numWorkers,
+    ...(request.startTimeoutMs === undefined ? {} : { startTimeoutMs: request.startTimeoutMs }),
+  });
+  return decodeGangRows(table, spec);
+}
+
+/** The gang's rows as the result the thread gang gives. */
+function decodeGangRows(table: arrow.Table, spec: DataParallelStageSpec): GangResult {
+  const rows = table.toArray() as {
+    rank: number;
+    history: arrow.Vector;
+    stop: string;
+    state: Uint8Array | null;
+    restarts: number;
+  }[];
+  const first = rows.find((r) => r.rank === 0);
+  if (first?.state === null || first?.state === undefined) {
+    throw new ExecutionError(
+      'GANG_RESULT_MISSING',
+      `The data-parallel gang returned ${rows.length} rows without rank 0's trained state.`,
+      { rows: String(rows.length) },
+    );
+  }
+  const { dtype, sizes, params } = stateLayout(spec);
+  const width = dtype === 'float64' ? 8 : 4;
+  const bytes = Uint8Array.from(first.state);
+  let offset = 0;
+  const arrays = sizes.map((n) => {
+    const part = bytes.buffer.slice(offset, offset + n * width);
+    offset += n * width;
+    return dtype === 'float64' ? new Float64Array(part) : new Float32Array(part);
+  });
+  const history = Array.from(first.history.toArray() as Float64Array);
+  return {
+    history,
+    stopReason: first.stop === 'converged' ? 'converged' : 'maxIter',
+    final: {
+      epoch: history.length,
+      history,
+      steps: 0,
+      arrays: { weights: arrays.slice(0, params), layers: arrays.slice(params) },
+    },
+    restarts: first.restarts,
+  };
+}
