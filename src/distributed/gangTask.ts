@@ -81,7 +81,7 @@ export async function runGangTask(
     const job = spec.job;
     let sampler: ReturnType<typeof partitionSampler> | undefined;
     if (job.kind === 'minibatch') {
-      const empty = Array.from(counts).findIndex((c) => c === 0);
+      const empty = counts.indexOf(0);
       if (empty >= 0) {
         throw new ParamError(
           'EMPTY_GANG_PARTITION',
