@@ -415,6 +415,11 @@ export class SparkEngine implements Engine {
   /**
    * @internal Spark ML over Connect on this session, for `engine/spark/ml`'s `MllibClient`: plans become datasets
    * with their stages shipped, and failures come back as this engine's errors.
+   *
+   * @example
+   * ```ts
+   * const mllib = new MllibClient(engine.ml()); // what MllibClient.for(engine) does
+   * ```
    */
   ml(): MlConnection {
     this.#check();

@@ -77,6 +77,14 @@ function quote(name: string): string {
 export class MllibClient {
   readonly #connection: MlConnection;
 
+  /**
+   * A client over a session's ML connection; {@link MllibClient.for} makes one from an engine.
+   *
+   * @example
+   * ```ts
+   * const mllib = new MllibClient(sparkEngine.ml());
+   * ```
+   */
   constructor(connection: MlConnection) {
     this.#connection = connection;
   }

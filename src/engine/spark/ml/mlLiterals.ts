@@ -100,7 +100,14 @@ export function paramLiteral(value: MlParamValue): proto.Literal {
   };
 }
 
-/** The MlParams of a record of param values; `undefined` values are left out. */
+/**
+ * The MlParams of a record of param values; `undefined` values are left out.
+ *
+ * @example
+ * ```ts
+ * mlParams({ maxIter: 5, weightCol: undefined }); // { params: { maxIter: { integer: 5 } } }
+ * ```
+ */
 export function mlParams(values: Readonly<Record<string, MlParamValue | undefined>>): proto.MlParams {
   const params: Record<string, proto.Literal> = {};
   for (const [name, value] of Object.entries(values))
