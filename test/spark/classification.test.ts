@@ -50,7 +50,7 @@ describe('classifiers on Spark (fit from a Spark DataFrame, transform on the exe
     await local?.stop();
   });
 
-  it('LogisticRegression fits the same model as MLlib and as the embedded engine, and scores alike', async () => {
+  it('LogisticRegression fits with MLlib on Spark, close to the embedded engine’s fit, and scores alike on both', async () => {
     const lr = new LogisticRegression({
       labelCol: 'label3',
       regParam: 0.05,
@@ -58,16 +58,24 @@ describe('classifiers on Spark (fit from a Spark DataFrame, transform on the exe
       showProgress: false,
     });
     const onSpark = await lr.fit(frame(spark!));
+    assert.equal(onSpark.summary.stopReason, 'mllib');
+    // MLlib's own fit: the fixture's (made with local[1]) up to the order of float sums.
     const expected = reference.fits.multinomial_l1!.coefficientMatrix.flat();
     Array.from(onSpark.coefficientMatrix).forEach((c, i) => {
       assert.ok(
-        Math.abs(c - (expected[i] as number)) < 1e-4,
+        Math.abs(c - (expected[i] as number)) < 1e-9,
         `coefficient ${i}: ${c} vs MLlib ${expected[i]}`,
       );
       assert.equal(c === 0, expected[i] === 0);
     });
+    // deepframe's OWL-QN on the embedded engine and MLlib's both stop at tol 1e-6: their coefficients differ by at
+    // most 7.4e-7 here (measured; 3e-6 over all the fixture's cases).
     const embedded = await lr.fit(frame(local!));
-    assert.deepEqual(Array.from(onSpark.coefficientMatrix), Array.from(embedded.coefficientMatrix));
+    Array.from(onSpark.coefficientMatrix).forEach((c, i) => {
+      const e = embedded.coefficientMatrix[i] as number;
+      assert.ok(Math.abs(c - e) < 1e-5, `coefficient ${i}: MLlib ${c} vs deepframe ${e}`);
+      assert.equal(c === 0, e === 0);
+    });
     const scored = async (s: Session) =>
       (await onSpark.transform(frame(s)))
         .select('id', 'probability', 'prediction')
@@ -78,17 +86,35 @@ describe('classifiers on Spark (fit from a Spark DataFrame, transform on the exe
     assert.deepEqual(a, b);
   });
 
-  it('MultilayerPerceptronClassifier: the same seed gives the same weights on both engines', async () => {
+  it('MultilayerPerceptronClassifier fits with MLlib on Spark: the same loss as the embedded engine’s, a comparable fit, the same scores on both', async () => {
+    // One block of rows (blockSize ≥ 400): MLlib's objective, a mean over blocks, is then the mean over rows.
     const mlp = new MultilayerPerceptronClassifier({
       layers: [5, 4, 2],
       maxIter: 30,
-      seed: 9,
+      blockSize: 512,
+      initialWeights: Array.from({ length: 34 }, (_, i) => Math.sin(i + 1) / 2),
       showProgress: false,
     });
     const [a, b] = [await mlp.fit(frame(spark!)), await mlp.fit(frame(local!))];
-    assert.deepEqual(Array.from(a.weights), Array.from(b.weights));
-    const predictions = await (await a.transform(frame(spark!))).select('prediction').collect();
-    const accuracy = predictions.filter((r, i) => r.prediction === reference.label[i]).length / 400;
-    assert.ok(accuracy > 0.75, `training accuracy ${accuracy}`);
+    assert.equal(a.summary.stopReason, 'mllib');
+    // From the same weights, the same loss.
+    const [a0, b0] = [a.summary.objectiveHistory[0] as number, b.summary.objectiveHistory[0] as number];
+    assert.ok(Math.abs(a0 - b0) < 1e-12, `initial objective: MLlib ${a0}, deepframe ${b0}`);
+    // MLlib's L-BFGS (Breeze's line search) and deepframe's take other steps on this non-convex loss from the first
+    // iteration on, so their weights part ways (by up to 3 in a weight after 30 iterations); the objectives they
+    // reach stay close: 0.3114 and 0.3229 (measured), asserted within 0.02.
+    const [aN, bN] = [
+      a.summary.objectiveHistory.at(-1) as number,
+      b.summary.objectiveHistory.at(-1) as number,
+    ];
+    assert.ok(Math.abs(aN - bN) < 0.02, `final objective: MLlib ${aN}, deepframe ${bN}`);
+    for (const model of [a, b]) {
+      const predictions = await (await model.transform(frame(spark!))).select('prediction').collect();
+      const accuracy = predictions.filter((r, i) => r.prediction === reference.label[i]).length / 400;
+      assert.ok(accuracy > 0.75, `training accuracy ${accuracy}`);
+    }
+    const scored = async (s: Session) =>
+      (await a.transform(frame(s))).select('id', 'probability', 'prediction').orderBy(col('id')).collect();
+    assert.deepEqual(await scored(spark!), await scored(local!));
   });
 });

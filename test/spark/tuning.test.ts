@@ -22,7 +22,7 @@ describe('CrossValidator on Spark', () => {
     await local?.stop();
   });
 
-  it('gives the same avgMetrics and best model as the embedded engine with the same folds (foldCol)', async () => {
+  it('fits with MLlib and gives the avgMetrics and best model of the embedded engine with the same folds (foldCol)', async () => {
     const cv = new CrossValidator({
       estimator: new LogisticRegression({ maxIter: 30, showProgress: false }),
       estimatorParamMaps: new ParamGridBuilder<LogisticRegression>().addGrid('regParam', [1, 0.01]).build(),
@@ -33,14 +33,17 @@ describe('CrossValidator on Spark', () => {
     const onSpark = await cv.fit(binaryFrame(spark!, 120));
     const embedded = await cv.fit(binaryFrame(local!, 120));
     assert.equal(onSpark.avgMetrics.length, 2);
-    // The same rows train the same models; only the order of float sums may differ between engines.
+    // On Spark, Spark MLlib fits the folds; on the embedded engine, deepframe's L-BFGS. Both stop at tol 1e-6 on
+    // the same objective: the coefficients differ by at most 4.3e-6 (measured), which leaves every fold's ranking
+    // of the rows, hence its AUC, the same.
     onSpark.avgMetrics.forEach((m, i) => {
       assert.ok(Number.isFinite(m) && m > 0.5 && m <= 1, `AUC ${m}`);
       assert.ok(Math.abs(m - (embedded.avgMetrics[i] as number)) < 1e-9, `${m} vs ${embedded.avgMetrics[i]}`);
     });
+    assert.equal(onSpark.bestModel.summary.stopReason, 'mllib');
     const a = Array.from(onSpark.bestModel.coefficientMatrix);
     const b = Array.from(embedded.bestModel.coefficientMatrix);
-    for (const [i, c] of a.entries()) assert.ok(Math.abs(c - (b[i] as number)) < 1e-9);
+    for (const [i, c] of a.entries()) assert.ok(Math.abs(c - (b[i] as number)) < 1e-5, `${c} vs ${b[i]}`);
     const predictions = await (await onSpark.transform(binaryFrame(spark!, 120)))
       .select('id', 'prediction')
       .orderBy(col('id'))

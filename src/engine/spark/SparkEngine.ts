@@ -25,6 +25,7 @@ import {
 } from './executors/sparkSchema.js';
 import { stageErrorFrom } from './executors/stageErrors.js';
 import { type MapBatchesNode, type PreparedStage, stageRelation } from './executors/stageRelation.js';
+import type { MlConnection } from './ml/MllibClient.js';
 import type * as proto from './proto/index.js';
 
 /** What the engine needs of a Spark Connect client. */
@@ -46,6 +47,8 @@ export interface ConnectClientLike {
   persist(relation: ConnectRelation): Promise<void>;
   /** Drops what {@link ConnectClientLike.persist} kept. */
   unpersist(relation: ConnectRelation, blocking?: boolean): Promise<void>;
+  /** Runs a Spark ML command (Spark ML over Connect) and resolves to the server's answer. */
+  executeMlCommand(command: proto.MlCommand): Promise<proto.MlCommandResult>;
   /** Releases the session and closes the channel. */
   close(): Promise<void>;
 }
@@ -452,6 +455,43 @@ export class SparkEngine implements Engine {
     const relation = this.#persisted.get(cacheId);
     this.#persisted.delete(cacheId);
     if (relation !== undefined && !this.#closed) await this.#client.unpersist(relation);
+  }
+
+  /**
+   * @internal Spark ML over Connect on this session, for `engine/spark/ml`'s `MllibClient`: plans become datasets
+   * with their stages shipped, and failures come back as this engine's errors.
+   *
+   * @example
+   * ```ts
+   * const mllib = new MllibClient(engine.ml()); // what MllibClient.for(engine) does
+   * ```
+   */
+  ml(): MlConnection {
+    this.#check();
+    const client = this.#client;
+    const failure = (e: unknown) => this.#failure(e);
+    return {
+      dataset: async (plan) => {
+        const prepared = await this.#prepare(plan);
+        return this.#compiler(prepared).compile(plan) as proto.Relation;
+      },
+      command: async (command) => {
+        this.#check();
+        try {
+          return await client.executeMlCommand(command);
+        } catch (e) {
+          throw failure(e);
+        }
+      },
+      async *execute(relation) {
+        try {
+          yield* client.executePlan({ root: relation as ConnectRelation });
+        } catch (e) {
+          throw failure(e);
+        }
+      },
+      schema: (relation) => client.analyzeSparkSchema({ root: relation as ConnectRelation }),
+    };
   }
 
   async close(): Promise<void> {

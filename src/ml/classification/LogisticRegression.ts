@@ -1,3 +1,4 @@
+import { fitLogisticRegressionWithMllib, MllibClient } from '../../engine/spark/ml/index.js';
 import { ParamError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import type { StructType } from '../../types/DataType.js';
@@ -137,7 +138,27 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
     return this.appendOutputColumns(schema, this.getThresholds()?.length ?? 2);
   }
 
+  /**
+   * Whether a fit on a Spark session runs on Spark MLlib itself (through Spark Connect's ML support) rather than
+   * on deepframe's training engine: true, since every param of deepframe's logistic regression is MLlib's. The
+   * model comes back with MLlib's coefficients and summary. On the embedded engine, fits always use deepframe's.
+   *
+   * @example
+   * ```ts
+   * new LogisticRegression({ regParam: 0.1 }).fitsWithMllib(); // true
+   * ```
+   */
+  fitsWithMllib(): boolean {
+    return true;
+  }
+
   protected async _fit(df: DataFrame): Promise<LogisticRegressionModel> {
+    const mllib = this.fitsWithMllib() ? MllibClient.for(df.session.engine) : undefined;
+    if (mllib !== undefined) {
+      const fit = await fitLogisticRegressionWithMllib(mllib, this, df.plan);
+      const model = this.copyValues(new LogisticRegressionModel({ uid: this.uid }));
+      return model.setWeights(fit.weights, fit.summary);
+    }
     const data = await readTrainingData(df, {
       featuresCol: this.getFeaturesCol(),
       labelCol: this.getLabelCol(),

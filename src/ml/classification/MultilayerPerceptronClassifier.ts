@@ -1,4 +1,5 @@
 import { engineRunsGangs } from '../../distributed/fitOnEngine.js';
+import { fitPerceptronWithMllib, MllibClient } from '../../engine/spark/ml/index.js';
 import { ParamError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
 import type { StructType } from '../../types/DataType.js';
@@ -210,8 +211,35 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
     return this.appendOutputColumns(schema, classes);
   }
 
+  /**
+   * Whether a fit on a Spark session runs on Spark MLlib itself (through Spark Connect's ML support) rather than
+   * on deepframe's training engine: true when every param in effect is MLlib's (solver `l-bfgs` or `gd`, sigmoid
+   * hidden layers, no dropout, one worker). The model comes back with MLlib's weights and summary. On the embedded engine,
+   * fits always use deepframe's.
+   *
+   * @example
+   * ```ts
+   * new MultilayerPerceptronClassifier({ layers: [4, 5, 3] }).fitsWithMllib(); // true
+   * new MultilayerPerceptronClassifier({ layers: [4, 5, 3], solver: 'adam' }).fitsWithMllib(); // false
+   * ```
+   */
+  fitsWithMllib(): boolean {
+    return (
+      this.getSolver() !== 'adam' &&
+      this.getHiddenActivation() === 'sigmoid' &&
+      this.getDropout() === 0 &&
+      this.getNumWorkers() === 1
+    );
+  }
+
   protected async _fit(df: DataFrame): Promise<MultilayerPerceptronClassificationModel> {
     if (this.getNumWorkers() > 1 && engineRunsGangs(df)) return this.fitOnGang(df);
+    const mllib = this.fitsWithMllib() ? MllibClient.for(df.session.engine) : undefined;
+    if (mllib !== undefined) {
+      const fit = await fitPerceptronWithMllib(mllib, this, df.plan);
+      const model = this.copyValues(new MultilayerPerceptronClassificationModel({ uid: this.uid }));
+      return model.setWeights(fit.weights, fit.summary);
+    }
     const data = await readTrainingData(df, {
       featuresCol: this.getFeaturesCol(),
       labelCol: this.getLabelCol(),

@@ -171,6 +171,37 @@ export class SparkConnectClient implements AsyncDisposable {
   }
 
   /**
+   * Runs a Spark ML command (Spark ML over Connect: fit an estimator, call a cached model's methods, drop cached
+   * objects) and resolves to the server's answer. A command the server refuses fails with its error, as
+   * {@link executePlan} does.
+   *
+   * @example
+   * ```ts
+   * const result = await client.executeMlCommand({
+   *   fetch: { objRef: { id: modelId }, methods: [{ method: 'numFeatures' }] },
+   * });
+   * result.param?.integer; // 5
+   * ```
+   */
+  async executeMlCommand(
+    command: proto.MlCommand,
+    options: ExecuteOptions = {},
+  ): Promise<proto.MlCommandResult> {
+    let result: proto.MlCommandResult | undefined;
+    for await (const event of this.executePlan({ command: { mlCommand: command } }, options).events()) {
+      if (event.kind === 'mlCommandResult') result = event.result;
+    }
+    if (result === undefined) {
+      throw new SparkError(
+        'NO_ML_COMMAND_RESULT',
+        `The server answered the ML command ${Object.keys(command).join(', ')} without a result; it needs Spark 4.0 or later with Spark ML over Connect.`,
+        { command: Object.keys(command).join(',') },
+      );
+    }
+    return result;
+  }
+
+  /**
    * Spark's schema of a relation, without running it, as the protocol's data type (every Spark type included).
    *
    * @example

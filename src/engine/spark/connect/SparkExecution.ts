@@ -32,6 +32,8 @@ export type ExecuteEvent =
   | { readonly kind: 'schema'; readonly schema: proto.DataType }
   /** The relation a SQL command returned (its rows when it was a command, the query when it was one). */
   | { readonly kind: 'sqlCommandResult'; readonly relation: proto.Relation }
+  /** What an ML command (`Command.mlCommand`) returned. */
+  | { readonly kind: 'mlCommandResult'; readonly result: proto.MlCommandResult }
   /** How far the stages are (when the server reports progress). */
   | { readonly kind: 'progress'; readonly progress: proto.ExecutionProgress }
   /** The SQL metrics of the finished execution, per plan node. */
@@ -172,6 +174,8 @@ export class SparkExecution implements AsyncIterable<arrow.RecordBatch> {
         this.#sqlCommandResult = response.sqlCommandResult.relation;
         yield { kind: 'sqlCommandResult', relation: response.sqlCommandResult.relation };
       }
+      if (response.mlCommandResult !== undefined)
+        yield { kind: 'mlCommandResult', result: response.mlCommandResult };
       if (response.executionProgress !== undefined)
         yield { kind: 'progress', progress: response.executionProgress };
       if (response.metrics !== undefined) {

@@ -1,4 +1,5 @@
 import type { CommonInlineUserDefinedFunction, Expression } from './expressions.js';
+import type { MlCommand } from './ml.js';
 import type { Relation } from './relations.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Command {
     readonly posArguments?: readonly Expression[];
     readonly input?: Relation;
   };
+  /** Spark ML over Connect: fit, fetch, delete; the answer is `ExecutePlanResponse.mlCommandResult`. */
+  readonly mlCommand?: MlCommand;
 }
 
 /** `spark.connect.WriteOperation`: writes the rows of `input` to `path` (or a table) with a data source. */

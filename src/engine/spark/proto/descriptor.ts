@@ -401,7 +401,13 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
             ExecutePlanResponse: {
               oneofs: {
                 responseType: {
-                  oneof: ['arrowBatch', 'sqlCommandResult', 'resultComplete', 'executionProgress'],
+                  oneof: [
+                    'arrowBatch',
+                    'sqlCommandResult',
+                    'resultComplete',
+                    'executionProgress',
+                    'mlCommandResult',
+                  ],
                 },
               },
               fields: {
@@ -424,6 +430,10 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                 executionProgress: {
                   type: 'ExecutionProgress',
                   id: 18,
+                },
+                mlCommandResult: {
+                  type: 'MlCommandResult',
+                  id: 20,
                 },
                 metrics: {
                   type: 'Metrics',
@@ -1465,7 +1475,13 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
             Command: {
               oneofs: {
                 commandType: {
-                  oneof: ['registerFunction', 'writeOperation', 'createDataframeView', 'sqlCommand'],
+                  oneof: [
+                    'registerFunction',
+                    'writeOperation',
+                    'createDataframeView',
+                    'sqlCommand',
+                    'mlCommand',
+                  ],
                 },
               },
               fields: {
@@ -1484,6 +1500,10 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                 sqlCommand: {
                   type: 'SqlCommand',
                   id: 5,
+                },
+                mlCommand: {
+                  type: 'MlCommand',
+                  id: 17,
                 },
               },
             },
@@ -1696,6 +1716,7 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                         'timestampNtz',
                         'array',
                         'struct',
+                        'specializedArray',
                       ],
                     },
                   },
@@ -1764,6 +1785,10 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                       type: 'Struct',
                       id: 24,
                     },
+                    specializedArray: {
+                      type: 'SpecializedArray',
+                      id: 25,
+                    },
                   },
                   nested: {
                     Decimal: {
@@ -1819,6 +1844,39 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                           rule: 'repeated',
                           type: 'Literal',
                           id: 2,
+                        },
+                      },
+                    },
+                    SpecializedArray: {
+                      oneofs: {
+                        valueType: {
+                          oneof: ['bools', 'ints', 'longs', 'floats', 'doubles', 'strings'],
+                        },
+                      },
+                      fields: {
+                        bools: {
+                          type: 'Bools',
+                          id: 1,
+                        },
+                        ints: {
+                          type: 'Ints',
+                          id: 2,
+                        },
+                        longs: {
+                          type: 'Longs',
+                          id: 3,
+                        },
+                        floats: {
+                          type: 'Floats',
+                          id: 4,
+                        },
+                        doubles: {
+                          type: 'Doubles',
+                          id: 5,
+                        },
+                        strings: {
+                          type: 'Strings',
+                          id: 6,
                         },
                       },
                     },
@@ -2108,6 +2166,84 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                   rule: 'repeated',
                   type: 'Expression',
                   id: 2,
+                },
+              },
+            },
+            StorageLevel: {
+              fields: {
+                useDisk: {
+                  type: 'bool',
+                  id: 1,
+                },
+                useMemory: {
+                  type: 'bool',
+                  id: 2,
+                },
+                useOffHeap: {
+                  type: 'bool',
+                  id: 3,
+                },
+                deserialized: {
+                  type: 'bool',
+                  id: 4,
+                },
+                replication: {
+                  type: 'int32',
+                  id: 5,
+                },
+              },
+            },
+            Bools: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'bool',
+                  id: 1,
+                },
+              },
+            },
+            Ints: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'int32',
+                  id: 1,
+                },
+              },
+            },
+            Longs: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'int64',
+                  id: 1,
+                },
+              },
+            },
+            Floats: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'float',
+                  id: 1,
+                },
+              },
+            },
+            Doubles: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'double',
+                  id: 1,
+                },
+              },
+            },
+            Strings: {
+              fields: {
+                values: {
+                  rule: 'repeated',
+                  type: 'string',
+                  id: 1,
                 },
               },
             },
@@ -2621,6 +2757,188 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                 },
               },
             },
+            MlCommand: {
+              oneofs: {
+                command: {
+                  oneof: ['fit', 'fetch', 'delete'],
+                },
+              },
+              fields: {
+                fit: {
+                  type: 'Fit',
+                  id: 1,
+                },
+                fetch: {
+                  type: 'Fetch',
+                  id: 2,
+                },
+                delete: {
+                  type: 'Delete',
+                  id: 3,
+                },
+              },
+              nested: {
+                Fit: {
+                  oneofs: {
+                    _params: {
+                      oneof: ['params'],
+                    },
+                  },
+                  fields: {
+                    estimator: {
+                      type: 'MlOperator',
+                      id: 1,
+                    },
+                    params: {
+                      type: 'MlParams',
+                      id: 2,
+                      options: {
+                        proto3_optional: true,
+                      },
+                    },
+                    dataset: {
+                      type: 'Relation',
+                      id: 3,
+                    },
+                  },
+                },
+                Delete: {
+                  oneofs: {
+                    _evictOnly: {
+                      oneof: ['evictOnly'],
+                    },
+                  },
+                  fields: {
+                    objRefs: {
+                      rule: 'repeated',
+                      type: 'ObjectRef',
+                      id: 1,
+                    },
+                    evictOnly: {
+                      type: 'bool',
+                      id: 2,
+                      options: {
+                        proto3_optional: true,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            MlCommandResult: {
+              oneofs: {
+                resultType: {
+                  oneof: ['param', 'summary', 'operatorInfo'],
+                },
+              },
+              fields: {
+                param: {
+                  type: 'Expression.Literal',
+                  id: 1,
+                },
+                summary: {
+                  type: 'string',
+                  id: 2,
+                },
+                operatorInfo: {
+                  type: 'MlOperatorInfo',
+                  id: 3,
+                },
+              },
+              nested: {
+                MlOperatorInfo: {
+                  oneofs: {
+                    type: {
+                      oneof: ['objRef', 'name'],
+                    },
+                    _uid: {
+                      oneof: ['uid'],
+                    },
+                    _params: {
+                      oneof: ['params'],
+                    },
+                    _warningMessage: {
+                      oneof: ['warningMessage'],
+                    },
+                  },
+                  fields: {
+                    objRef: {
+                      type: 'ObjectRef',
+                      id: 1,
+                    },
+                    name: {
+                      type: 'string',
+                      id: 2,
+                    },
+                    uid: {
+                      type: 'string',
+                      id: 3,
+                      options: {
+                        proto3_optional: true,
+                      },
+                    },
+                    params: {
+                      type: 'MlParams',
+                      id: 4,
+                      options: {
+                        proto3_optional: true,
+                      },
+                    },
+                    warningMessage: {
+                      type: 'string',
+                      id: 5,
+                      options: {
+                        proto3_optional: true,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            MlParams: {
+              fields: {
+                params: {
+                  keyType: 'string',
+                  type: 'Expression.Literal',
+                  id: 1,
+                },
+              },
+            },
+            MlOperator: {
+              fields: {
+                name: {
+                  type: 'string',
+                  id: 1,
+                },
+                uid: {
+                  type: 'string',
+                  id: 2,
+                },
+                type: {
+                  type: 'OperatorType',
+                  id: 3,
+                },
+              },
+              nested: {
+                OperatorType: {
+                  values: {
+                    OPERATOR_TYPE_UNSPECIFIED: 0,
+                    OPERATOR_TYPE_ESTIMATOR: 1,
+                    OPERATOR_TYPE_TRANSFORMER: 2,
+                    OPERATOR_TYPE_EVALUATOR: 3,
+                    OPERATOR_TYPE_MODEL: 4,
+                  },
+                },
+              },
+            },
+            ObjectRef: {
+              fields: {
+                id: {
+                  type: 'string',
+                  id: 1,
+                },
+              },
+            },
             Relation: {
               oneofs: {
                 relType: {
@@ -2652,6 +2970,7 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                     'mapPartitions',
                     'cachedLocalRelation',
                     'cachedRemoteRelation',
+                    'mlRelation',
                   ],
                 },
               },
@@ -2767,6 +3086,10 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                 cachedRemoteRelation: {
                   type: 'CachedRemoteRelation',
                   id: 37,
+                },
+                mlRelation: {
+                  type: 'MlRelation',
+                  id: 300,
                 },
               },
             },
@@ -3464,27 +3787,104 @@ export const SPARK_CONNECT_DESCRIPTOR: { readonly [key: string]: JsonValue } = {
                 },
               },
             },
-            StorageLevel: {
+            MlRelation: {
+              oneofs: {
+                mlType: {
+                  oneof: ['transform', 'fetch'],
+                },
+                _modelSummaryDataset: {
+                  oneof: ['modelSummaryDataset'],
+                },
+              },
               fields: {
-                useDisk: {
-                  type: 'bool',
+                transform: {
+                  type: 'Transform',
                   id: 1,
                 },
-                useMemory: {
-                  type: 'bool',
+                fetch: {
+                  type: 'Fetch',
                   id: 2,
                 },
-                useOffHeap: {
-                  type: 'bool',
+                modelSummaryDataset: {
+                  type: 'Relation',
                   id: 3,
+                  options: {
+                    proto3_optional: true,
+                  },
                 },
-                deserialized: {
-                  type: 'bool',
-                  id: 4,
+              },
+              nested: {
+                Transform: {
+                  oneofs: {
+                    operator: {
+                      oneof: ['objRef', 'transformer'],
+                    },
+                  },
+                  fields: {
+                    objRef: {
+                      type: 'ObjectRef',
+                      id: 1,
+                    },
+                    transformer: {
+                      type: 'MlOperator',
+                      id: 2,
+                    },
+                    input: {
+                      type: 'Relation',
+                      id: 3,
+                    },
+                    params: {
+                      type: 'MlParams',
+                      id: 4,
+                    },
+                  },
                 },
-                replication: {
-                  type: 'int32',
-                  id: 5,
+              },
+            },
+            Fetch: {
+              fields: {
+                objRef: {
+                  type: 'ObjectRef',
+                  id: 1,
+                },
+                methods: {
+                  rule: 'repeated',
+                  type: 'Method',
+                  id: 2,
+                },
+              },
+              nested: {
+                Method: {
+                  fields: {
+                    method: {
+                      type: 'string',
+                      id: 1,
+                    },
+                    args: {
+                      rule: 'repeated',
+                      type: 'Args',
+                      id: 2,
+                    },
+                  },
+                  nested: {
+                    Args: {
+                      oneofs: {
+                        argsType: {
+                          oneof: ['param', 'input'],
+                        },
+                      },
+                      fields: {
+                        param: {
+                          type: 'Expression.Literal',
+                          id: 1,
+                        },
+                        input: {
+                          type: 'Relation',
+                          id: 2,
+                        },
+                      },
+                    },
+                  },
                 },
               },
             },

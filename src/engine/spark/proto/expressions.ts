@@ -59,6 +59,18 @@ export interface Literal {
   readonly timestampNtz?: Int64;
   readonly array?: { readonly elementType?: DataType; readonly elements?: readonly Literal[] };
   readonly struct?: { readonly structType?: DataType; readonly elements?: readonly Literal[] };
+  /** A packed array of one primitive type (Spark 4.1+): how Spark ML sends the parts of vectors and matrices. */
+  readonly specializedArray?: SpecializedArray;
+}
+
+/** `spark.connect.Expression.Literal.SpecializedArray`: exactly one variant is set. */
+export interface SpecializedArray {
+  readonly bools?: { readonly values?: readonly boolean[] };
+  readonly ints?: { readonly values?: readonly number[] };
+  readonly longs?: { readonly values?: readonly Int64[] };
+  readonly floats?: { readonly values?: readonly number[] };
+  readonly doubles?: { readonly values?: readonly number[] };
+  readonly strings?: { readonly values?: readonly string[] };
 }
 
 /** `spark.connect.Expression.Alias`. */

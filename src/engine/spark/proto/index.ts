@@ -6,6 +6,7 @@
 export type * from './commands.js';
 export { SPARK_CONNECT_DESCRIPTOR } from './descriptor.js';
 export type * from './expressions.js';
+export type * from './ml.js';
 export type * from './relations.js';
 export type * from './service.js';
 export type * from './types.js';

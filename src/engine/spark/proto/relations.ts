@@ -1,4 +1,5 @@
 import type { Alias, CommonInlineUserDefinedFunction, Expression, SortOrder } from './expressions.js';
+import type { MlRelation } from './ml.js';
 import type { Int64 } from './types.js';
 
 /**
@@ -84,6 +85,8 @@ export interface Relation {
   readonly cachedLocalRelation?: { readonly hash?: string };
   /** A DataFrame the server keeps, by the id it gave. */
   readonly cachedRemoteRelation?: { readonly relationId?: string };
+  /** Spark ML over Connect: a model's transform, or rows that a model's method returns. */
+  readonly mlRelation?: MlRelation;
 }
 
 /** `spark.connect.Read`: a table by name, or files through a data source. */

@@ -1,4 +1,5 @@
 import type { Plan } from './commands.js';
+import type { MlCommandResult } from './ml.js';
 import type { Relation } from './relations.js';
 import type { DataType, Int64 } from './types.js';
 
@@ -112,6 +113,8 @@ export interface ExecutePlanResponse {
   /** The last message of a reattachable execution. */
   readonly resultComplete?: Record<string, never>;
   readonly executionProgress?: ExecutionProgress;
+  /** The result of an `MlCommand`. */
+  readonly mlCommandResult?: MlCommandResult;
   readonly metrics?: ExecutionMetrics;
   readonly schema?: DataType;
 }
