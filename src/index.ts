@@ -12,6 +12,20 @@
  * @module
  */
 
+// Distributed training
+export {
+  type Checkpoint,
+  connectTcpRing,
+  type DataParallelOptions,
+  type DataParallelResult,
+  type GangEpoch,
+  type PeerAddress,
+  type RingLink,
+  ringAllReduce,
+  type TcpRingLink,
+  type TcpRingOptions,
+  trainDataParallel,
+} from './distributed/index.js';
 // Deep learning stages and models
 export {
   type BlockFunction,
@@ -32,7 +46,14 @@ export {
   shippedModelNames,
 } from './dl/index.js';
 // Engines
-export type { Engine, EngineOptions, EngineProvider, SaveMode, WriteSpec } from './engine/Engine.js';
+export type {
+  Engine,
+  EngineOptions,
+  EngineProvider,
+  GangRunOptions,
+  SaveMode,
+  WriteSpec,
+} from './engine/Engine.js';
 export { registerEngine, registeredEngines } from './engine/Engine.js';
 export {
   type MapOptions,
@@ -43,6 +64,14 @@ export {
 export { LocalSparkCluster } from './engine/spark/cluster/LocalSparkCluster.js';
 export { SparkConnectClient } from './engine/spark/connect/SparkConnectClient.js';
 export { SparkEngine } from './engine/spark/index.js';
+export {
+  MLLIB_LOGISTIC_REGRESSION,
+  MLLIB_MULTILAYER_PERCEPTRON,
+  MllibClient,
+  type MllibModelRef,
+  type MlParamValue,
+  type MlValue,
+} from './engine/spark/ml/index.js';
 // Errors
 export {
   DeepframeError,
@@ -246,6 +275,7 @@ export {
   adam,
   BatchNorm,
   Conv2D,
+  compileGradientStep,
   compileObjective,
   compileTraining,
   Dense,
@@ -253,6 +283,7 @@ export {
   Flatten,
   GlobalAvgPool2D,
   GlobalMaxPool2D,
+  GradientStep,
   MaxPool2D,
   minimize,
   Objective,

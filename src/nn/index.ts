@@ -8,6 +8,12 @@
 export { Tape, type Value } from './autodiff.js';
 export { Conv2D, type Conv2DOptions, conv2d, type Padding, type Window2D, window2d } from './conv.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
+export {
+  compileGradientStep,
+  GradientStep,
+  type GradientStepOptions,
+  type TrainingState,
+} from './GradientStep.js';
 export { type Dim, type ElemType, GraphBuilder, OPSET } from './graph.js';
 export { initParams, layerSeed, mulberry32 } from './init.js';
 export {

@@ -14,7 +14,7 @@ import type { ArtifactEntry, ArtifactSummary } from './connect/artifacts.js';
 import { fromSparkSchema } from './connect/dataTypes.js';
 import { ExecutorArtifacts } from './executors/artifacts.js';
 import { argumentKind, functionCommand, type ShippedOverload } from './executors/functionCommand.js';
-import { GANG_OUTPUT_SCHEMA, readGang } from './executors/gang.js';
+import { GANG_OUTPUT_SCHEMA, gangTooLarge, readGang } from './executors/gang.js';
 import { packWorker } from './executors/packWorker.js';
 import {
   hasVectors,
@@ -116,6 +116,12 @@ function executorSettings(config: Readonly<Record<string, string>>): SparkExecut
     ...(workerDir === undefined || workerDir === '' ? {} : { workerDir }),
     ...(workerArchive === undefined || workerArchive === '' ? {} : { workerArchive }),
   };
+}
+
+async function collectBatches(batches: AsyncIterable<arrow.RecordBatch>): Promise<arrow.RecordBatch[]> {
+  const out: arrow.RecordBatch[] = [];
+  for await (const b of batches) out.push(b);
+  return out;
 }
 
 /** The `mapBatches` nodes of a plan, inputs before the stages that read them. */
@@ -389,6 +395,10 @@ export class SparkEngine implements Engine {
 
   async runGang(input: PlanNode, spec: DataParallelStageSpec, options: GangRunOptions): Promise<arrow.Table> {
     this.#check();
+    // Never hand Spark a barrier stage bigger than the cluster: its own check then fails the stage (and, with
+    // adaptive execution, Spark 4.x stops the whole SparkContext while cancelling the job).
+    const slots = await this.#taskSlots();
+    if (slots !== undefined && slots < options.numWorkers) throw gangTooLarge(options.numWorkers, slots);
     const node: MapBatchesNode = {
       kind: 'mapBatches',
       input: { kind: 'repartition', input, numPartitions: options.numWorkers },
@@ -411,6 +421,30 @@ export class SparkEngine implements Engine {
     } catch (e) {
       throw this.#failure(e);
     }
+  }
+
+  /**
+   * The cluster's task slots now: the partitions of a range with no partition count (Spark's default
+   * parallelism: its executors' cores, at least 2) over `spark.task.cpus`; `undefined` when
+   * `spark.sql.leafNodeDefaultParallelism` makes the range say something else.
+   */
+  async #taskSlots(): Promise<number | undefined> {
+    const setting = async (key: string): Promise<string | undefined> => {
+      const table = new arrow.Table(await collectBatches(this.execute({ kind: 'sql', query: `SET ${key}` })));
+      const value = table.getChild('value')?.get(0) as string | null | undefined;
+      return value === null || value === undefined || value === '<undefined>' ? undefined : value;
+    };
+    if ((await setting('spark.sql.leafNodeDefaultParallelism')) !== undefined) return undefined;
+    const cpus = Number((await setting('spark.task.cpus')) ?? '1') || 1;
+    const counted = new arrow.Table(
+      await collectBatches(
+        this.execute({
+          kind: 'sql',
+          query: 'SELECT count(DISTINCT spark_partition_id()) AS n FROM range(0, 1048576)',
+        }),
+      ),
+    );
+    return Math.floor(Number(counted.getChild('n')?.get(0) ?? 0) / cpus);
   }
 
   async registerFunction(fn: SqlFunction): Promise<void> {

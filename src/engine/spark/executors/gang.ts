@@ -91,6 +91,18 @@ export async function readGang(
   return batches;
 }
 
+/**
+ * The error for a gang larger than the cluster's task slots, found before anything is submitted.
+ *
+ * @example
+ * ```ts
+ * if (slots < workers) throw gangTooLarge(workers, slots);
+ * ```
+ */
+export function gangTooLarge(workers: number, slots: number): SparkError {
+  return notStarted(workers, `cannot start: the cluster has ${slots} task slots`);
+}
+
 function notStarted(workers: number, what: string, cause?: unknown): SparkError {
   return new SparkError(
     'GANG_NOT_STARTED',
