@@ -1,19 +1,29 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as arrow from 'apache-arrow';
 import { DeepframeError } from '../../src/errors.js';
 import type { DataFrame } from '../../src/frame/DataFrame.js';
-import { col } from '../../src/frame/functions.js';
+import { col, lit } from '../../src/frame/functions.js';
 import { Session } from '../../src/frame/Session.js';
 import { MultilayerPerceptronClassificationModel } from '../../src/ml/classification/MultilayerPerceptronClassificationModel.js';
 import { MultilayerPerceptronClassifier } from '../../src/ml/classification/MultilayerPerceptronClassifier.js';
 import { BinaryClassificationEvaluator } from '../../src/ml/evaluation/BinaryClassificationEvaluator.js';
+import { loadStage } from '../../src/ml/loadStage.js';
 import { Pipeline } from '../../src/ml/Pipeline.js';
 import { PipelineModel } from '../../src/ml/PipelineModel.js';
 import { CrossValidator } from '../../src/ml/tuning/CrossValidator.js';
+import { packDirectory, unpackDirectory } from '../../src/ml/tuning/directoryBundle.js';
+import { evaluatorSpec } from '../../src/ml/tuning/evaluatorSpec.js';
+import type { FitCandidateStageSpec } from '../../src/ml/tuning/fitCandidateStage.js';
 import { ParamGridBuilder } from '../../src/ml/tuning/ParamGridBuilder.js';
+import { paramMapsToJson } from '../../src/ml/tuning/paramMapsJson.js';
 import { SparkFitTasks } from '../../src/ml/tuning/sparkFitTasks.js';
 import { TrainValidationSplit } from '../../src/ml/tuning/TrainValidationSplit.js';
+import { runStage } from '../../src/worker/runStage.js';
+import { createStageContext } from '../../src/worker/StageSpec.js';
 import { binaryFrame } from '../ml/tuning/data.js';
 import { useSparkCluster } from './helpers/cluster.js';
 
@@ -41,6 +51,79 @@ function weightsOf(model: unknown): number[] {
 async function ids(df: DataFrame): Promise<number[]> {
   return (await df.select('id').collect()).map((r) => Number(r.id)).sort((a, b) => a - b);
 }
+
+describe('the fitCandidate stage, in this process', () => {
+  let session: Session | undefined;
+  let dir = '';
+  before(async () => {
+    session = await Session.builder().master('local[2]').create();
+    dir = mkdtempSync(join(tmpdir(), 'deepframe-fit-candidate-'));
+  });
+  after(async () => {
+    await session?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fits and evaluates the param map each row names; a failed fit is a result naming its error', async () => {
+    const estimator = mlp();
+    await estimator.save(join(dir, 'estimator'));
+    writeFileSync(join(dir, 'estimator.bundle'), await packDirectory(join(dir, 'estimator')));
+    const df = binaryFrame(session!, 90);
+    // Part 0 trains, part 1 validates: the folds 1 and 2, then fold 0, tagged.
+    const train = df.filter(col('fold').notEqual(0));
+    const validation = df.filter(col('fold').equalTo(0));
+    const tagged = train.withColumn('part', lit(0)).union(validation.withColumn('part', lit(1)));
+    writeFileSync(join(dir, 'rows.arrow'), await tagged.toArrowIPC());
+    const maps = [{ stepSize: 0.3 }, { layers: [4, 5, 1] }];
+    const spec: FitCandidateStageSpec = {
+      kind: 'fitCandidate',
+      search: 'CrossValidator_0123456789ab',
+      estimator: join(dir, 'estimator.bundle'),
+      paramMaps: paramMapsToJson(estimator, maps),
+      evaluator: evaluatorSpec(auc) ?? null,
+      rows: join(dir, 'rows.arrow'),
+      partCol: 'part',
+      train: [0],
+      validation: [1],
+      fold: 0,
+      threads: 1,
+      keepModel: true,
+    };
+    const input = arrow.tableFromArrays({ index: BigInt64Array.from([0n, 1n]) }).batches[0]!;
+    const out = await runStage(spec, input, createStageContext());
+    assert.deepEqual(
+      out.schema.fields.map((f) => f.name),
+      ['index', 'metric', 'model', 'error', 'pid', 'host', 'workDir', 'millis'],
+    );
+    const here = await estimator.fit(train, maps[0]);
+    assert.equal(out.getChild('metric')?.get(0), await auc.evaluate(await here.transform(validation)));
+    assert.equal(out.getChild('error')?.get(0), null);
+    await unpackDirectory(out.getChild('model')?.get(0) as Uint8Array, join(dir, 'model'));
+    assert.deepEqual(weightsOf(await loadStage(join(dir, 'model'))), weightsOf(here));
+    assert.equal(out.getChild('pid')?.get(1), process.pid);
+    assert.equal(out.getChild('metric')?.get(1), null);
+    assert.equal(out.getChild('model')?.get(1), null);
+    const error = JSON.parse(String(out.getChild('error')?.get(1))) as { errorClass: string; name: string };
+    assert.equal(error.errorClass, 'LAYERS_MISMATCH');
+    assert.equal(error.name, 'ParamError');
+  });
+
+  it('refuses a bundle that is not one, or whose paths leave its folder', async () => {
+    await assert.rejects(
+      unpackDirectory(new TextEncoder().encode('{}'), join(dir, 'x'), 'x.bundle'),
+      /INVALID_BUNDLE/,
+    );
+    const escaping = JSON.stringify({
+      format: 'deepframe-directory',
+      version: 1,
+      files: [{ path: '../y', data: '' }],
+    });
+    await assert.rejects(
+      unpackDirectory(new TextEncoder().encode(escaping), join(dir, 'x')),
+      /'\.\.\/y' does not name a file inside/,
+    );
+  });
+});
 
 describe('model searches as Spark tasks (a standalone cluster)', () => {
   const cluster = useSparkCluster('standalone', { workers: 2, cores: 1 });

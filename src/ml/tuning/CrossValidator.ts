@@ -170,6 +170,7 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
         maps,
         evaluator,
         splits,
+        folds: splits.map((s) => s.validation),
         parallelism: this.getParallelism(),
         collectModels: collect,
         workers,

@@ -14,6 +14,11 @@ import type { ParamOverrides } from '../Params.js';
 export interface CandidateRunner<S = unknown> {
   /** Makes a split's rows available to every candidate of it, once. */
   share(train: DataFrame, validation: DataFrame): Promise<S>;
+  /**
+   * The splits of a k-fold search from its folds (split `i` validates on `parts[i]` and trains on the others), when
+   * the runner can share the folds' rows once for all the splits.
+   */
+  shareFolds?(parts: readonly DataFrame[]): Promise<S[]>;
   /** Fits `overrides` on the split's training rows and evaluates the model on its validation rows. */
   fit<M extends Model>(
     split: S,

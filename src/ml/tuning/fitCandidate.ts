@@ -3,8 +3,8 @@
  * use: every ML and deep-learning stage class, and an embedded session of the spec's threads on which the
  * candidates are fitted and evaluated, as a fit thread does on the embedded engine (`fitWorkerMain.ts`).
  *
- * The estimator and the split's rows are read once per worker process and kept in the stage's cache for the
- * next candidate of the same split.
+ * The estimator and the search's rows are read once per worker process and kept in the stage's cache for the
+ * next candidate.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import '../index.js'; // registers the ML stage classes with loadStage
 import '../../dl/index.js'; // and the deep-learning ones
 import { describeCause, IOError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
+import { col } from '../../frame/functions.js';
 import { rowsToArrow } from '../../frame/rows.js';
 import { Session } from '../../frame/Session.js';
 import { withTrainingThreads } from '../../nn/threads.js';
@@ -82,9 +83,15 @@ async function loadEstimator(file: string): Promise<Estimator> {
   }
 }
 
-/** A split's rows, from an Arrow IPC stream file, as a DataFrame of the worker's session. */
+/** A search's rows, from an Arrow IPC stream file, as a DataFrame of the worker's session. */
 async function readRows(session: Session, file: string): Promise<DataFrame> {
   return session.createDataFrame(arrow.tableFromIPC(await readBytes(file, 'rows')));
+}
+
+/** The rows of `parts` (all of them without a part column), in the file's order, without the part column. */
+function partsOf(rows: DataFrame, partCol: string | null, parts: readonly number[]): DataFrame {
+  if (partCol === null) return rows;
+  return rows.filter(col(partCol).isin(...parts)).drop(partCol);
 }
 
 /** A model saved and packed into one bundle. */
@@ -118,16 +125,12 @@ export async function fitCandidates(
     loadEstimator(spec.estimator),
   );
   const maps = paramMapsFromJson(estimator, spec.paramMaps, spec.estimator);
-  const train = await cached(cache, `fitCandidate/rows/${spec.train}`, () => readRows(session, spec.train));
-  const validation =
-    spec.validation === null
-      ? undefined
-      : await cached(cache, `fitCandidate/rows/${spec.validation}`, () =>
-          readRows(session, spec.validation as string),
-        );
+  const rows = await cached(cache, `fitCandidate/rows/${spec.rows}`, () => readRows(session, spec.rows));
+  const train = partsOf(rows, spec.partCol, spec.train);
+  const validation = spec.validation === null ? undefined : partsOf(rows, spec.partCol, spec.validation);
   const evaluator = spec.evaluator === null ? undefined : makeEvaluator(spec.evaluator);
   const indices = batch.getChild('index');
-  const rows: Row[] = [];
+  const results: Row[] = [];
   for (let r = 0; r < batch.numRows; r++) {
     const index = Number(indices?.get(r));
     const started = performance.now();
@@ -152,7 +155,7 @@ export async function fitCandidates(
     } catch (e) {
       result = { metric: null, model: null, error: JSON.stringify(errorToWire(e)) };
     }
-    rows.push({
+    results.push({
       index,
       ...result,
       pid: process.pid,
@@ -161,5 +164,5 @@ export async function fitCandidates(
       millis: performance.now() - started,
     });
   }
-  return rowsToArrow(rows, CANDIDATE_RESULT_SCHEMA).batches[0] as arrow.RecordBatch;
+  return rowsToArrow(results, CANDIDATE_RESULT_SCHEMA).batches[0] as arrow.RecordBatch;
 }

@@ -5,7 +5,9 @@
  *
  * The spec names everything a candidate needs as shipped files and plain data: the search's estimator saved and
  * packed into one file (`directoryBundle.ts`), the param maps as JSON (`paramMapsJson.ts`), the evaluator as data
- * (`evaluatorSpec.ts`), and the split's training and validation rows as Arrow IPC stream files. Each input row
+ * (`evaluatorSpec.ts`), and the search's rows as an Arrow IPC stream file, each row tagged with the part (the fold)
+ * it belongs to, so that one file serves every split: a split trains on some parts and validates on others. Each
+ * input row
  * (column `index`) names the param map to fit; each output row ({@link CANDIDATE_RESULT_SCHEMA}) gives its metric,
  * the fitted model when asked for (a packed directory), or the error that stopped the fit, and where it ran. A fit
  * that fails is a result, not a failed task: Spark would retry it to the same end.
@@ -32,10 +34,14 @@ export interface FitCandidateStageSpec {
   readonly paramMaps: JsonValue;
   /** The evaluator, as data; `null` to fit only (the best param map's refit on all rows). */
   readonly evaluator: EvaluatorSpec | null;
-  /** The training rows: an Arrow IPC stream file. */
-  readonly train: string;
-  /** The validation rows: an Arrow IPC stream file; `null` when there is no evaluation. */
-  readonly validation: string | null;
+  /** The rows: an Arrow IPC stream file. */
+  readonly rows: string;
+  /** The column of `rows` that holds each row's part (not an input of the fit); `null`: all rows are part 0. */
+  readonly partCol: string | null;
+  /** The parts the split trains on. */
+  readonly train: readonly number[];
+  /** The parts the split validates on; `null` when there is no evaluation. */
+  readonly validation: readonly number[] | null;
   /** The split's number (the fold), for messages. */
   readonly fold: number;
   /** Threads of the fit: ONNX Runtime's intra-op threads and the embedded engine's (Spark's cores per task). */
@@ -78,13 +84,18 @@ function invalid(field: string, expected: string, value: unknown): ParamError {
 /** The handler of `fitCandidate` stages. */
 export const fitCandidateStage: StageHandler<'fitCandidate'> = {
   validate(spec) {
-    for (const field of ['search', 'estimator', 'train'] as const) {
+    for (const field of ['search', 'estimator', 'rows'] as const) {
       if (typeof spec[field] !== 'string' || spec[field] === '') {
         throw invalid(field, 'a non-empty string', spec[field]);
       }
     }
-    if (spec.validation !== null && typeof spec.validation !== 'string') {
-      throw invalid('validation', 'a string or null', spec.validation);
+    if (spec.partCol !== null && typeof spec.partCol !== 'string') {
+      throw invalid('partCol', 'a column name or null', spec.partCol);
+    }
+    const parts = (v: unknown) => Array.isArray(v) && v.every((p) => Number.isInteger(p) && p >= 0);
+    if (!parts(spec.train)) throw invalid('train', 'an array of part numbers', spec.train);
+    if (spec.validation !== null && !parts(spec.validation)) {
+      throw invalid('validation', 'an array of part numbers or null', spec.validation);
     }
     if (!Array.isArray(spec.paramMaps)) throw invalid('paramMaps', 'an array', spec.paramMaps);
     if (!Number.isInteger(spec.threads) || spec.threads < 1) {

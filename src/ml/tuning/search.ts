@@ -261,6 +261,11 @@ export async function searchSplits<E extends Estimator>(options: {
   readonly maps: readonly ParamOverrides<E>[];
   readonly evaluator: Evaluator;
   readonly splits: readonly { readonly train: DataFrame; readonly validation: DataFrame }[];
+  /**
+   * When the splits are k folds (split `i` validates on `folds[i]` and trains on the others): the folds, which a
+   * runner that can (Spark tasks) shares once for all the splits.
+   */
+  readonly folds?: readonly DataFrame[] | undefined;
   readonly parallelism: number;
   readonly collectModels: boolean;
   readonly workers?: CandidateRunner | undefined;
@@ -273,8 +278,12 @@ export async function searchSplits<E extends Estimator>(options: {
     }
     return results;
   }
-  const shared: unknown[] = [];
-  for (const { train, validation } of splits) shared.push(await workers.share(train, validation));
+  let shared: unknown[] = [];
+  if (options.folds !== undefined && workers.shareFolds !== undefined) {
+    shared = await workers.shareFolds(options.folds);
+  } else {
+    for (const { train, validation } of splits) shared.push(await workers.share(train, validation));
+  }
   const results = splits.map(() => ({
     metrics: new Array<number>(maps.length),
     models: options.collectModels ? new Array<ModelOf<E>>(maps.length) : undefined,

@@ -5,7 +5,8 @@
  * there; the driver only collects each split's rows once and reads back a metric (and, when asked, the model).
  *
  * What the tasks share travels as files, shipped once per session: the estimator saved and packed into one file,
- * and each split's training and validation rows as Arrow IPC streams. Each candidate is its own Spark job of one
+ * and the search's rows as one Arrow IPC stream, each row tagged with its part (a cross-validation's fold, or a
+ * train-validation split's side), so that every split of the search reads the same file. Each candidate is its own Spark job of one
  * task; the search starts up to `parallelism` of them at once, in the longest-first order the embedded search
  * uses, so `parallelism` is the number of candidates running at once (Spark places them on free executor cores).
  *
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { DeepframeError } from '../../errors.js';
 import type { DataFrame } from '../../frame/DataFrame.js';
+import { lit } from '../../frame/functions.js';
 import type { Session } from '../../frame/Session.js';
 import { vectorData, vectorValues } from '../../tensor/vectors.js';
 import { toArrowSchema } from '../../types/arrow.js';
@@ -55,11 +57,13 @@ export interface CandidateTaskReport {
   readonly millis: number;
 }
 
-/** A split shipped to the executors: its files. */
+/** A split as the tasks see it: the file of the search's rows, and which parts of them it trains and validates on. */
 export interface SparkSplit {
   readonly fold: number;
-  readonly train: string;
-  readonly validation: string | null;
+  readonly rows: string;
+  readonly partCol: string | null;
+  readonly train: readonly number[];
+  readonly validation: readonly number[] | null;
 }
 
 /**
@@ -176,14 +180,31 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
     }
   }
 
-  /** Collects a split's rows to files, which the first task on it ships to the executors. */
+  /**
+   * Collects a split's rows (training and validation, tagged) to one file, which the first task on it ships to the
+   * executors.
+   */
   async share(train: DataFrame, validation: DataFrame): Promise<SparkSplit> {
     const fold = this.splits++;
-    return {
-      fold,
-      train: await this.writeRows(train, `train-${fold}.arrow`),
-      validation: await this.writeRows(validation, `validation-${fold}.arrow`),
-    };
+    const { rows, partCol } = await this.writeParts([train, validation], `split-${fold}.arrow`);
+    return { fold, rows, partCol, train: [0], validation: [1] };
+  }
+
+  /**
+   * The splits of a k-fold search from its folds: split `i` validates on `parts[i]` and trains on the others. The
+   * rows are collected and shipped once for all the splits (not once per split), each tagged with its fold.
+   */
+  async shareFolds(parts: readonly DataFrame[]): Promise<SparkSplit[]> {
+    const first = this.splits;
+    this.splits += parts.length;
+    const { rows, partCol } = await this.writeParts(parts, `folds-${first}.arrow`);
+    return parts.map((_, i) => ({
+      fold: first + i,
+      rows,
+      partCol,
+      train: parts.flatMap((__, j) => (j === i ? [] : [j])),
+      validation: [i],
+    }));
   }
 
   /** Fits and evaluates one candidate in a Spark task; its metric and, when `keepModel`, its model. */
@@ -198,7 +219,8 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
 
   /** Fits `overrides` on all of `data` in a Spark task (the best param map's refit) and loads the model here. */
   async refit<M extends Model>(data: DataFrame, overrides: ParamOverrides<Estimator>): Promise<M> {
-    const split = { fold: -1, train: await this.writeRows(data, 'all.arrow'), validation: null };
+    const rows = await this.writeRows(data, 'all.arrow');
+    const split: SparkSplit = { fold: -1, rows, partCol: null, train: [0], validation: null };
     const { model } = await this.run<M>(split, overrides, true);
     return model as M;
   }
@@ -206,6 +228,19 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
   /** Removes the search's files here (the session keeps its shipped copies). */
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Writes the rows of `parts`, in order, each tagged with its part's number in a column of its own. */
+  private async writeParts(
+    parts: readonly DataFrame[],
+    name: string,
+  ): Promise<{ rows: string; partCol: string }> {
+    const names = new Set((await (parts[0] as DataFrame).schema()).fields.map((f) => f.name));
+    let partCol = '__deepframe_part';
+    while (names.has(partCol)) partCol = `_${partCol}`;
+    const tagged = parts.map((part, i) => part.withColumn(partCol, lit(i)));
+    const all = tagged.slice(1).reduce((acc, part) => acc.union(part), tagged[0] as DataFrame);
+    return { rows: await this.writeRows(all, name), partCol };
   }
 
   private async writeRows(df: DataFrame, name: string): Promise<string> {
@@ -230,6 +265,8 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
       estimator: this.estimatorFile,
       paramMaps: paramMapsToJson(this.estimator, [overrides]),
       evaluator: split.validation === null ? null : this.evaluator,
+      rows: split.rows,
+      partCol: split.partCol,
       train: split.train,
       validation: split.validation,
       fold: split.fold,

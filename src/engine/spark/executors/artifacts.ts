@@ -259,8 +259,7 @@ export class ExecutorArtifacts {
         return {
           ...spec,
           estimator: await this.shipFile(spec.estimator),
-          train: await this.shipFile(spec.train),
-          validation: spec.validation === null ? null : await this.shipFile(spec.validation),
+          rows: await this.shipFile(spec.rows),
         };
       default:
         return spec;
