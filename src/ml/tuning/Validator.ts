@@ -78,7 +78,10 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
   });
   /** The seed of the random split; default the Java hash of the class name, as Spark's. */
   readonly seed = this.declareParam(SharedParams.seed);
-  /** How many candidate fits (and evaluations) run at once, `>= 1`; default 1. Results do not depend on it. */
+  /**
+   * How many candidate fits (and evaluations) run at once, `>= 1`; default 1: fit threads on the embedded engine,
+   * Spark tasks on a Spark session (see {@link CrossValidator}). Results do not depend on it.
+   */
   readonly parallelism = this.declareParam(SharedParams.parallelism);
   /** Whether the model keeps every candidate model (`subModels`), not only the best; default `false`. */
   readonly collectSubModels = this.declareParam(SharedParams.collectSubModels);
@@ -267,7 +270,8 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
    */
   /**
    * Runs `body` on the search's rows: a searched Pipeline's leading transformers (a featurizer) applied once, the
-   * rows cached, fit threads started when `parallelism` allows; everything released afterwards.
+   * rows cached, fit threads (when `parallelism` allows) or Spark tasks (on a Spark session) made ready; everything
+   * released afterwards.
    */
   protected async withSearch<T>(df: DataFrame, body: (setup: SearchSetup<E>) => Promise<T>): Promise<T> {
     const estimator = this.getEstimator();
