@@ -110,7 +110,8 @@ async function packModel(model: { save(path: string): Promise<void> }): Promise<
  *
  * @example
  * ```ts
- * const out = await fitCandidates(spec, batchOf({ index: [0n, 1n] }), createStageContext());
+ * const input = arrow.tableFromArrays({ index: BigInt64Array.from([0n, 1n]) }).batches[0];
+ * const out = await fitCandidates(spec, input, createStageContext());
  * out.getChild('metric')?.get(0); // the first param map's metric on the split
  * ```
  */

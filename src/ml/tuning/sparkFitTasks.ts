@@ -153,6 +153,11 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
    * the search runs otherwise: off a Spark session, with `deepframe.spark.searchTasks` set to `'false'`, an
    * evaluator that is not one of deepframe's, an estimator that fits with Spark MLlib (`fitsWithMllib()`), or one
    * that cannot be saved.
+   *
+   * @example
+   * ```ts
+   * const tasks = await SparkFitTasks.start(data, mlp, evaluator, grid, cv.uid);
+   * ```
    */
   static async start(
     data: DataFrame,
@@ -183,6 +188,12 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
   /**
    * Collects a split's rows (training and validation, tagged) to one file, which the first task on it ships to the
    * executors.
+   *
+   * @example
+   * ```ts
+   * const [train, validation] = data.randomSplit([0.75, 0.25], 7);
+   * const split = await tasks.share(train, validation);
+   * ```
    */
   async share(train: DataFrame, validation: DataFrame): Promise<SparkSplit> {
     const fold = this.splits++;
@@ -193,6 +204,11 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
   /**
    * The splits of a k-fold search from its folds: split `i` validates on `parts[i]` and trains on the others. The
    * rows are collected and shipped once for all the splits (not once per split), each tagged with its fold.
+   *
+   * @example
+   * ```ts
+   * const splits = await tasks.shareFolds(data.randomSplit([1, 1, 1], 42)); // 3 splits, one file
+   * ```
    */
   async shareFolds(parts: readonly DataFrame[]): Promise<SparkSplit[]> {
     const first = this.splits;
@@ -207,7 +223,15 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
     }));
   }
 
-  /** Fits and evaluates one candidate in a Spark task; its metric and, when `keepModel`, its model. */
+  /**
+   * Fits and evaluates one candidate in a Spark task; its metric and, when `keepModel`, its model. A failed fit
+   * throws deepframe's error of the same class, naming the candidate.
+   *
+   * @example
+   * ```ts
+   * const { metric, model } = await tasks.fit(split, { stepSize: 0.1 }, true);
+   * ```
+   */
   async fit<M extends Model>(
     split: SparkSplit,
     overrides: ParamOverrides<Estimator>,
@@ -217,7 +241,14 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
     return model === undefined ? { metric: metric ?? Number.NaN } : { metric: metric ?? Number.NaN, model };
   }
 
-  /** Fits `overrides` on all of `data` in a Spark task (the best param map's refit) and loads the model here. */
+  /**
+   * Fits `overrides` on all of `data` in a Spark task (the best param map's refit) and loads the model here.
+   *
+   * @example
+   * ```ts
+   * const bestModel = await tasks.refit(data, grid[best]);
+   * ```
+   */
   async refit<M extends Model>(data: DataFrame, overrides: ParamOverrides<Estimator>): Promise<M> {
     const rows = await this.writeRows(data, 'all.arrow');
     const split: SparkSplit = { fold: -1, rows, partCol: null, train: [0], validation: null };
@@ -225,7 +256,14 @@ export class SparkFitTasks implements CandidateRunner<SparkSplit> {
     return model as M;
   }
 
-  /** Removes the search's files here (the session keeps its shipped copies). */
+  /**
+   * Removes the search's files here (the session keeps its shipped copies).
+   *
+   * @example
+   * ```ts
+   * await tasks.close();
+   * ```
+   */
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
