@@ -47,6 +47,14 @@ export interface CrossValidatorOptions<E extends Estimator> extends ParamsOption
  * threads, every fold's fits in one queue; the metrics are kept in param-map order, so results are the same for any
  * `parallelism` (for estimators whose fits are deterministic).
  *
+ * On a Spark session, each candidate (a param map on a fold) of an estimator that deepframe trains (an MLP with
+ * solver `'adam'`, an `ImageClassifier`, a Pipeline of deepframe stages, …) is fitted and evaluated in a Spark task
+ * of its own on an executor, up to `parallelism` at once, longest first; the folds' rows are collected once and
+ * shipped to the executors once for all of them, and the best param map's refit runs in a task too. The results
+ * are those of the embedded engine on the same folds. Estimators that fit with Spark MLlib, evaluators that are not
+ * deepframe's, and estimators with their own `fitMultiple` fit from the driver instead; so does every search of a
+ * session whose `deepframe.spark.searchTasks` is `'false'`.
+ *
  * @example
  * ```ts
  * const lr = new LogisticRegression({ maxIter: 50 });
@@ -170,6 +178,7 @@ export class CrossValidator<E extends Estimator = Estimator> extends Validator<
         maps,
         evaluator,
         splits,
+        folds: splits.map((s) => s.validation),
         parallelism: this.getParallelism(),
         collectModels: collect,
         workers,

@@ -32,7 +32,9 @@ export interface TrainValidationSplitOptions<E extends Estimator> extends Params
  * the rows with `r < trainRatio` train every param map of `estimatorParamMaps`, the others evaluate them with
  * `evaluator`; the best param map (by the evaluator's `isLargerBetter()`) is refitted on the whole dataset. Cheaper
  * than {@link CrossValidator} (one fit per param map, not `numFolds`), noisier on small data. The input is cached
- * once; `parallelism` runs up to that many candidates at once, with the same results as one at a time.
+ * once; `parallelism` runs up to that many candidates at once, with the same results as one at a time. On a Spark
+ * session, candidates of an estimator that deepframe trains run as Spark tasks on the executors, one candidate per
+ * task (see {@link CrossValidator}), the split's rows shipped once for all of them.
  *
  * @example
  * ```ts

@@ -11,14 +11,14 @@ import type { ParamOverrides } from '../Params.js';
 import type { LoadContext, SaveOptions } from '../persistence.js';
 import { writeStage } from '../saveStage.js';
 import { SharedParams } from '../sharedParams.js';
+import type { CandidateRunner } from './candidateRunner.js';
 import { evaluatorSpec, makeEvaluator } from './evaluatorSpec.js';
-import type { FitWorkers } from './fitWorkers.js';
 import { hoistTransformers, withPrefix } from './hoist.js';
 import { paramMapsFromJson, paramMapsToJson } from './paramMapsJson.js';
 import {
   checkSearch,
   type ModelOf,
-  startFitWorkers,
+  startCandidateRunner,
   toEstimator,
   toEvaluator,
   toParamMaps,
@@ -44,8 +44,8 @@ export interface SearchSetup<E extends Estimator> {
   readonly data: DataFrame;
   /** The estimator to fit: the tuner's, or the rest of its Pipeline after the leading transformers. */
   readonly searched: E;
-  /** Fit threads, when the search runs on them. */
-  readonly workers: FitWorkers | undefined;
+  /** Fit threads or Spark tasks, when the search runs on them. */
+  readonly workers: CandidateRunner | undefined;
   /** A model of `searched`, made whole (the leading transformers put back). */
   whole(model: ModelOf<E>): ModelOf<E>;
   /** Refits param map `index` on all of `data`: the tuner's `bestModel`. */
@@ -78,7 +78,10 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
   });
   /** The seed of the random split; default the Java hash of the class name, as Spark's. */
   readonly seed = this.declareParam(SharedParams.seed);
-  /** How many candidate fits (and evaluations) run at once, `>= 1`; default 1. Results do not depend on it. */
+  /**
+   * How many candidate fits (and evaluations) run at once, `>= 1`; default 1: fit threads on the embedded engine,
+   * Spark tasks on a Spark session (see {@link CrossValidator}). Results do not depend on it.
+   */
   readonly parallelism = this.declareParam(SharedParams.parallelism);
   /** Whether the model keeps every candidate model (`subModels`), not only the best; default `false`. */
   readonly collectSubModels = this.declareParam(SharedParams.collectSubModels);
@@ -267,7 +270,8 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
    */
   /**
    * Runs `body` on the search's rows: a searched Pipeline's leading transformers (a featurizer) applied once, the
-   * rows cached, fit threads started when `parallelism` allows; everything released afterwards.
+   * rows cached, fit threads (when `parallelism` allows) or Spark tasks (on a Spark session) made ready; everything
+   * released afterwards.
    */
   protected async withSearch<T>(df: DataFrame, body: (setup: SearchSetup<E>) => Promise<T>): Promise<T> {
     const estimator = this.getEstimator();
@@ -275,15 +279,16 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
     const hoisted = await hoistTransformers(estimator, maps as readonly ParamOverrides<Estimator>[], df);
     const searched = hoisted.estimator as E;
     const data = hoisted.data.cache();
-    let workers: FitWorkers | undefined;
+    let workers: CandidateRunner | undefined;
     try {
       await data.count();
-      workers = await startFitWorkers(
+      workers = await startCandidateRunner(
         data,
         searched,
         this.getEvaluator(),
         this.getParallelism(),
-        maps.length,
+        maps as readonly ParamOverrides<Estimator>[],
+        this.uid,
       );
       const whole = (model: ModelOf<E>) => withPrefix(hoisted.prefix, model, estimator);
       return await body({
@@ -291,8 +296,15 @@ export abstract class Validator<E extends Estimator, M extends Model> extends Es
         searched,
         workers,
         whole,
-        refit: async (index) =>
-          whole((await searched.fit(data, maps[index] as ParamOverrides<E>)) as ModelOf<E>),
+        refit: async (index) => {
+          const map = maps[index] as ParamOverrides<E>;
+          // Spark tasks refit on an executor too; fit threads leave the refit to this thread.
+          const model =
+            workers?.refit === undefined
+              ? await searched.fit(data, map)
+              : await workers.refit(data, map as ParamOverrides<Estimator>);
+          return whole(model as ModelOf<E>);
+        },
       });
     } finally {
       await workers?.close();

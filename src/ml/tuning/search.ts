@@ -17,8 +17,10 @@ import { describeValue, invalidValue } from '../Param.js';
 import { ParamMap } from '../ParamMap.js';
 import type { ParamOverrides } from '../Params.js';
 import { Pipeline } from '../Pipeline.js';
-import { FitWorkers, type SharedSplit } from './fitWorkers.js';
+import type { CandidateRunner } from './candidateRunner.js';
+import { FitWorkers } from './fitWorkers.js';
 import { runBounded, runLongestFirst, type SearchTask } from './scheduler.js';
+import { SparkFitTasks } from './sparkFitTasks.js';
 
 /** The model type an estimator type fits. */
 export type ModelOf<E> = E extends Estimator<infer M> ? M : Model;
@@ -202,8 +204,8 @@ export async function searchSplit<E extends Estimator>(options: {
   readonly fold: number;
   readonly parallelism: number;
   readonly collectModels: boolean;
-  /** Fit worker threads (see {@link startFitWorkers}); without them the fits run on this thread. */
-  readonly workers?: FitWorkers | undefined;
+  /** Fit threads or Spark tasks (see {@link startCandidateRunner}); without them the fits run on this thread. */
+  readonly workers?: CandidateRunner | undefined;
 }): Promise<SplitResult<ModelOf<E>>> {
   const { estimator, maps, evaluator, train, validation, fold } = options;
   const metrics = new Array<number>(maps.length);
@@ -259,9 +261,14 @@ export async function searchSplits<E extends Estimator>(options: {
   readonly maps: readonly ParamOverrides<E>[];
   readonly evaluator: Evaluator;
   readonly splits: readonly { readonly train: DataFrame; readonly validation: DataFrame }[];
+  /**
+   * When the splits are k folds (split `i` validates on `folds[i]` and trains on the others): the folds, which a
+   * runner that can (Spark tasks) shares once for all the splits.
+   */
+  readonly folds?: readonly DataFrame[] | undefined;
   readonly parallelism: number;
   readonly collectModels: boolean;
-  readonly workers?: FitWorkers | undefined;
+  readonly workers?: CandidateRunner | undefined;
 }): Promise<SplitResult<ModelOf<E>>[]> {
   const { maps, splits, workers } = options;
   if (workers === undefined) {
@@ -271,8 +278,12 @@ export async function searchSplits<E extends Estimator>(options: {
     }
     return results;
   }
-  const shared: SharedSplit[] = [];
-  for (const { train, validation } of splits) shared.push(await workers.share(train, validation));
+  let shared: unknown[] = [];
+  if (options.folds !== undefined && workers.shareFolds !== undefined) {
+    shared = await workers.shareFolds(options.folds);
+  } else {
+    for (const { train, validation } of splits) shared.push(await workers.share(train, validation));
+  }
   const results = splits.map(() => ({
     metrics: new Array<number>(maps.length),
     models: options.collectModels ? new Array<ModelOf<E>>(maps.length) : undefined,
@@ -284,7 +295,7 @@ export async function searchSplits<E extends Estimator>(options: {
     const started = performance.now();
     const result = results[fold] as SplitResult<ModelOf<E>>;
     const { metric, model } = await workers.fit<ModelOf<E>>(
-      shared[fold] as SharedSplit,
+      shared[fold],
       maps[index] as ParamOverrides<Estimator>,
       result.models !== undefined,
     );
@@ -298,6 +309,27 @@ export async function searchSplits<E extends Estimator>(options: {
 
 function hasOwnFitMultiple(estimator: Estimator): boolean {
   return estimator.fitMultiple !== Estimator.prototype.fitMultiple;
+}
+
+/**
+ * What runs a search's candidates: on a Spark session, Spark tasks ({@link SparkFitTasks}: one task per candidate,
+ * `parallelism` at once) when the estimator fits one map at a time with deepframe's own training (not Spark
+ * MLlib), can be saved, and the evaluator is one of deepframe's; on the embedded engine, fit threads
+ * ({@link startFitWorkers}); otherwise `undefined`, and the fits run on the calling thread.
+ */
+export async function startCandidateRunner(
+  data: DataFrame,
+  estimator: Estimator,
+  evaluator: Evaluator,
+  parallelism: number,
+  maps: readonly ParamOverrides<Estimator>[],
+  search: string,
+): Promise<CandidateRunner | undefined> {
+  if (data.session.engine.name === 'spark') {
+    if (hasOwnFitMultiple(estimator)) return undefined;
+    return SparkFitTasks.start(data, estimator, evaluator, maps, search);
+  }
+  return startFitWorkers(data, estimator, evaluator, parallelism, maps.length);
 }
 
 /**

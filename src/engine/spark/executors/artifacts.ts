@@ -7,8 +7,8 @@
  * - `archives/deepframe-worker-<hash>.tar.gz#deepframe-worker-<hash>`: the packed worker (see `packWorker.ts`),
  *   which Spark unpacks on each executor into the session's folder, under the alias;
  * - `files/<hash>-<name>`: every file a stage spec names (an `onnx` stage's model, a `module` or `mapBlocks`
- *   stage's module), whose path in the spec becomes `deepframe-file:<hash>-<name>`; the executor module turns
- *   that into the file's path on the executor.
+ *   stage's module, a `fitCandidate` stage's estimator and rows), whose path in the spec becomes
+ *   `deepframe-file:<hash>-<name>`; the executor module turns that into the file's path on the executor.
  *
  * On executors, Spark Connect puts a session's artifacts in a folder of its own, `<executor work dir>/<session
  * uuid>/` (pyspark's `SparkFiles.getRootDirectory()` there, and the Python worker's current directory): files
@@ -255,6 +255,12 @@ export class ExecutorArtifacts {
         const file = localModuleFile(spec.modulePath);
         return file === undefined ? spec : { ...spec, modulePath: await this.shipFile(file) };
       }
+      case 'fitCandidate':
+        return {
+          ...spec,
+          estimator: await this.shipFile(spec.estimator),
+          rows: await this.shipFile(spec.rows),
+        };
       default:
         return spec;
     }
