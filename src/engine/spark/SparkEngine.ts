@@ -440,7 +440,8 @@ export class SparkEngine implements Engine {
       await collectBatches(
         this.execute({
           kind: 'sql',
-          query: 'SELECT count(DISTINCT spark_partition_id()) AS n FROM range(0, 1048576)',
+          query:
+            'SELECT count(DISTINCT p) AS n FROM (SELECT spark_partition_id() AS p FROM range(0, 1048576))',
         }),
       ),
     );
