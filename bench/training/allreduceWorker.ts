@@ -14,6 +14,10 @@ parentPort?.postMessage('listening');
 const link = await connectTcpRing({ rank: 1, size: 2, server, peers });
 const data = new Float32Array(length).fill(1);
 for (let i = 0; i < rounds; i++) await ringAllReduce(data, link);
-link.close();
-server.close();
 parentPort?.postMessage('done');
+// Rank 0 closes its end first; this end then goes quietly.
+parentPort?.once('message', () => {
+  link.close();
+  server.close();
+  parentPort?.close();
+});

@@ -29,6 +29,9 @@ export interface GangThreadData {
   readonly checkpoint: { readonly dir: string; readonly run: string };
 }
 
+/** A worker thread's messages (each tagged with the run it belongs to). */
+export type GangThreadReply = GangThreadMessage & { readonly run: number };
+
 /** A worker thread's messages. */
 export type GangThreadMessage =
   | { readonly kind: 'epoch'; readonly epoch: number; readonly loss: number }

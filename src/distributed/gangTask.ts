@@ -14,7 +14,7 @@ import * as arrow from 'apache-arrow';
 import { ParamError, SchemaError } from '../errors.js';
 import { sequentialFromJson } from '../nn/layerJson.js';
 import { canonicalRowOrder } from '../tensor/rowOrder.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint } from './checkpoint.js';
 import type { DataParallelStageSpec } from './dataParallelStage.js';
 import { runReplica } from './replica.js';
 import { ringAllGather } from './ring.js';
@@ -73,11 +73,6 @@ export async function runGangTask(
     if (resume !== undefined) {
       console.error(`worker ${gang.rank}: resuming after epoch ${resume.epoch} (restart ${restarts})`);
     }
-    const onEpoch = async (checkpoint: Parameters<typeof saveCheckpoint>[2]) => {
-      if (gang.rank === 0) {
-        await saveCheckpoint(spec.checkpoint.dir, spec.checkpoint.run, { ...checkpoint, restarts });
-      }
-    };
     const job = spec.job;
     let sampler: ReturnType<typeof partitionSampler> | undefined;
     if (job.kind === 'minibatch') {
@@ -107,7 +102,7 @@ export async function runGangTask(
       {
         link,
         threads: spec.threads,
-        onEpoch,
+        checkpointTo: { ...spec.checkpoint, restarts },
         ...(sampler === undefined ? {} : { sampler }),
         ...(resume === undefined ? {} : { resume }),
         ...(spec.initialWeights === undefined

@@ -3,12 +3,15 @@
  * shared rows, its slice of every global batch, exchanging gradients with the other threads through the
  * shared-memory ring. Rank 0 writes the checkpoint after every epoch and reports the epoch's loss.
  *
+ * The thread serves one run per `run` message and stays for the next (the driver keeps idle threads a while), so
+ * that a fit does not pay for loading deepframe and ONNX Runtime into new threads every time.
+ *
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { DeepframeError } from '../errors.js';
 import { errorToWire } from '../worker/wireError.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint } from './checkpoint.js';
 import type { GangThreadData, GangThreadMessage } from './gangMessages.js';
 import { runReplica } from './replica.js';
 import { globalBatchSampler } from './sampler.js';
@@ -18,7 +21,8 @@ const port = parentPort;
 if (port === null) {
   throw new DeepframeError('INTERNAL', 'gangThread runs in a worker thread, not on the main thread.', {});
 }
-const post = (message: GangThreadMessage) => port.postMessage(message);
+let runId = 0;
+const post = (message: GangThreadMessage) => port.postMessage({ ...message, run: runId });
 
 async function main(d: GangThreadData): Promise<void> {
   const { job, rank, size } = d;
@@ -27,19 +31,15 @@ async function main(d: GangThreadData): Promise<void> {
   const rowWeights = d.data.weights === undefined ? undefined : new Float64Array(d.data.weights);
   const resume = await loadCheckpoint(d.checkpoint.dir, d.checkpoint.run);
   const link = sharedMemoryLink(d.ring, rank);
-  const onEpoch = async (checkpoint: Parameters<typeof saveCheckpoint>[2]) => {
-    if (rank !== 0) return;
-    await saveCheckpoint(d.checkpoint.dir, d.checkpoint.run, checkpoint);
-    post({
-      kind: 'epoch',
-      epoch: checkpoint.epoch,
-      loss: checkpoint.history[checkpoint.epoch - 1] ?? Number.NaN,
-    });
+  const onEpoch = (progress: { epoch: number; history: readonly number[] }) => {
+    if (rank === 0)
+      post({ kind: 'epoch', epoch: progress.epoch, loss: progress.history.at(-1) ?? Number.NaN });
   };
   const common = {
     link,
     threads: d.threads,
     onEpoch,
+    checkpointTo: { ...d.checkpoint, restarts: resume === undefined ? 0 : (resume.restarts ?? 0) + 1 },
     ...(resume === undefined ? {} : { resume }),
   };
   let result: Awaited<ReturnType<typeof runReplica>>;
@@ -80,6 +80,9 @@ async function main(d: GangThreadData): Promise<void> {
   });
 }
 
-main(workerData as GangThreadData).catch((error: unknown) => {
-  post({ kind: 'error', error: errorToWire(error) });
+port.on('message', (message: { kind: 'run'; run: number; data: GangThreadData }) => {
+  runId = message.run;
+  main(message.data).catch((error: unknown) => {
+    post({ kind: 'error', error: errorToWire(error) });
+  });
 });

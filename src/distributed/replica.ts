@@ -17,15 +17,21 @@
  * @module
  */
 import { ParamError } from '../errors.js';
-import { compileGradientStep, type GradientStep } from '../nn/GradientStep.js';
+import { compileGradientStep } from '../nn/GradientStep.js';
 import { initParams } from '../nn/init.js';
 import { type SequentialJson, sequentialFromJson } from '../nn/layerJson.js';
 import { compileObjective } from '../nn/objective.js';
 import type { OptimizerSpec } from '../nn/optimizers.js';
 import type { Loss } from '../nn/Trainer.js';
-import type { Checkpoint } from './checkpoint.js';
-import { type RingLink, ringAllReduce } from './ring.js';
+import {
+  type Checkpoint,
+  commitShardedCheckpoint,
+  saveCheckpoint as saveWholeCheckpoint,
+  writeCheckpointShard,
+} from './checkpoint.js';
+import { chunkRange, type RingLink, ringAllGatherChunks, ringAllReduce, ringReduceScatter } from './ring.js';
 import type { BatchSampler } from './sampler.js';
+import { ShardedOptimizer } from './shardedOptimizer.js';
 
 /** A mini-batch training job (plain data: it crosses to threads and to Spark tasks). */
 export interface MinibatchJob {
@@ -91,8 +97,13 @@ export interface ReplicaOptions {
   readonly initialWeights?: readonly (Float32Array | Float64Array)[];
   /** Where to resume. */
   readonly resume?: Checkpoint;
-  /** Called after every epoch with the state to checkpoint. */
-  readonly onEpoch?: (checkpoint: Checkpoint) => Promise<void> | void;
+  /** Where the per-epoch checkpoints go, the run they belong to, and how often it resumed so far. */
+  readonly checkpointTo?: { readonly dir: string; readonly run: string; readonly restarts: number };
+  /** Called after every epoch (and its checkpoint) with the epochs done and their losses. */
+  readonly onEpoch?: (progress: {
+    readonly epoch: number;
+    readonly history: readonly number[];
+  }) => Promise<void> | void;
 }
 
 /**
@@ -135,16 +146,62 @@ async function runMinibatch(
       : { initialWeights: options.initialWeights.map((w) => Float32Array.from(w)) }),
   });
   try {
+    const link = options.link;
+    const P = step.parameterCount;
+    // This worker's shard: the parameters in the chunk it owns after the reduce-scatter.
+    const [chunkStart, chunkEnd] = chunkRange(step.vectorSize, link.size, (link.rank + 1) % link.size);
+    const shardStart = Math.min(chunkStart, P);
+    const shardEnd = Math.min(chunkEnd, P);
+    const optimizer = new ShardedOptimizer(job.optimizer, shardEnd - shardStart);
+    let weights: Float32Array = new Float32Array(P);
+    let layers: Float32Array[] = step.state.layers.map((a) => Float32Array.from(a));
+    let steps = 0;
     const history: number[] = [...(options.resume?.history ?? [])];
     const done = options.resume?.epoch ?? 0;
-    if (options.resume !== undefined) step.restore(trainingState(options.resume));
+    if (options.resume !== undefined) {
+      const c = options.resume;
+      concatInto(weights, c.arrays.weights ?? []);
+      (c.arrays.optimizer ?? []).forEach((full, k) => {
+        optimizer.state[k]?.set(full.subarray(shardStart, shardEnd));
+      });
+      layers = (c.arrays.layers ?? []).map((a) => Float32Array.from(a));
+      steps = c.steps;
+    } else {
+      concatInto(weights, step.state.weights);
+    }
+    step.setParameters(weights, layers, steps);
     for (let e = 0; e < done; e++) sampler.beginEpoch();
     const features = step.featureCount;
     const width = job.loss === 'crossEntropy' ? 1 : data.labels.length / (data.x.length / features);
     const x = new Float32Array(sampler.batchSize * features);
     const y = new Float64Array(sampler.batchSize * width);
-    const flat = new Float32Array(step.vectorSize);
     let stopReason: ReplicaResult['stopReason'] = converged(history, job.tol) ? 'converged' : 'maxIter';
+    // Each worker writes its shard of the weights and of the optimizer's state; after a barrier rank 0 writes the
+    // index that makes them the checkpoint.
+    const shards = Array.from({ length: link.size }, (_, rank) => {
+      const [start, end] = chunkRange(step.vectorSize, link.size, (rank + 1) % link.size);
+      return { rank, start: Math.min(start, P), end: Math.min(end, P) };
+    });
+    const saveCheckpoint = async (epoch: number, to: NonNullable<ReplicaOptions['checkpointTo']>) => {
+      const own = [
+        weights.subarray(shardStart, shardEnd),
+        ...optimizer.state,
+        ...(link.rank === 0 ? layers : []),
+      ];
+      await writeCheckpointShard(to.dir, epoch, link.rank, own);
+      await ringAllReduce(new Float32Array(1), link);
+      if (link.rank !== 0) return;
+      await commitShardedCheckpoint(to.dir, to.run, {
+        epoch,
+        history: [...history],
+        steps,
+        restarts: to.restarts,
+        params: P,
+        slots: optimizer.state.length,
+        layerSizes: step.layerStateSizes,
+        shards,
+      });
+    };
     for (let epoch = done + 1; epoch <= job.epochs && stopReason !== 'converged'; epoch++) {
       sampler.beginEpoch();
       let sum = 0;
@@ -155,18 +212,50 @@ async function runMinibatch(
           x.set(data.x.subarray(row * features, (row + 1) * features), r * features);
           y.set(data.labels.subarray(row * width, (row + 1) * width), r * width);
         }
-        await step.gradients(x, y, sampler.scale, flat);
-        await ringAllReduce(flat, options.link);
-        sum += await step.apply(flat);
+        // A new vector each step: after the all-gather its front is the new weights, kept as they are.
+        const flat = await step.gradientVector(x, y, sampler.scale);
+        await ringReduceScatter(flat, link);
+        steps++;
+        optimizer.apply(weights.subarray(shardStart, shardEnd), flat.subarray(shardStart, shardEnd), steps);
+        await ringAllGatherChunks(flat, link);
+        weights = flat.subarray(0, P);
+        sum += flat[P] as number;
+        layers = splitFlat(flat.subarray(P + 1), step.layerStateSizes, false);
+        step.setParameters(weights, layers, steps);
       }
       history.push(sum / sampler.stepsPerEpoch);
       if (converged(history, job.tol)) stopReason = 'converged';
-      await options.onEpoch?.(minibatchCheckpoint(step, epoch, history));
+      if (options.checkpointTo !== undefined) await saveCheckpoint(epoch, options.checkpointTo);
+      await options.onEpoch?.({ epoch, history });
     }
-    return { history, stopReason, final: minibatchCheckpoint(step, history.length, history) };
+    const final: Checkpoint = {
+      epoch: history.length,
+      history,
+      steps,
+      arrays: { weights: splitFlat(weights, step.parameterSizes), layers },
+    };
+    return { history, stopReason, final };
   } finally {
     await step.close();
   }
+}
+
+function concatInto(out: Float32Array, parts: readonly (Float32Array | Float64Array)[]): void {
+  let k = 0;
+  for (const p of parts) {
+    out.set(p, k);
+    k += p.length;
+  }
+}
+
+/** `flat` cut into arrays of `sizes` (copies, or views when `copy` is false). */
+function splitFlat(flat: Float32Array, sizes: readonly number[], copy = true): Float32Array[] {
+  let k = 0;
+  return sizes.map((n) => {
+    const part = copy ? flat.slice(k, k + n) : flat.subarray(k, k + n);
+    k += n;
+    return part;
+  });
 }
 
 /** The single-worker trainers' rule: the epoch's loss moved by at most `tol` relative to the one before. */
@@ -179,26 +268,6 @@ function converged(history: readonly number[], tol: number): boolean {
     prev !== undefined &&
     Math.abs(prev - loss) <= tol * Math.max(Math.abs(prev), 1e-12)
   );
-}
-
-function minibatchCheckpoint(step: GradientStep, epoch: number, history: readonly number[]): Checkpoint {
-  const s = step.state;
-  return {
-    epoch,
-    history: [...history],
-    steps: s.steps,
-    arrays: { weights: s.weights, optimizer: s.optimizer, layers: s.layers },
-  };
-}
-
-function trainingState(c: Checkpoint) {
-  const group = (name: string) => (c.arrays[name] ?? []).map((a) => Float32Array.from(a));
-  return {
-    weights: group('weights'),
-    optimizer: group('optimizer'),
-    layers: group('layers'),
-    steps: c.steps,
-  };
 }
 
 async function runGradientDescent(
@@ -252,7 +321,17 @@ async function runGradientDescent(
         size += (w[j] as number) ** 2;
       }
       const done = Math.sqrt(moved) < job.tol * Math.max(Math.sqrt(size), 1);
-      await options.onEpoch?.({ epoch: i, history: [...history], steps: i, arrays: { weights: [w] } });
+      const to = options.checkpointTo;
+      if (to !== undefined && options.link.rank === 0) {
+        await saveWholeCheckpoint(to.dir, to.run, {
+          epoch: i,
+          history: [...history],
+          steps: i,
+          restarts: to.restarts,
+          arrays: { weights: [w] },
+        });
+      }
+      await options.onEpoch?.({ epoch: i, history });
       if (done) {
         stopReason = 'converged';
         break;

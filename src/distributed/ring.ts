@@ -44,16 +44,30 @@ export function chunkRange(length: number, n: number, i: number): [number, numbe
  * ```
  */
 export async function ringAllReduce(data: ReducibleArray, link: RingLink): Promise<void> {
+  await ringReduceScatter(data, link);
+  await ringAllGatherChunks(data, link);
+}
+
+/**
+ * The first half of {@link ringAllReduce}: afterwards this worker's chunk `rank + 1` (mod `size`) of `data` holds
+ * the sum over every worker; returns that chunk's `[start, end)`. The other chunks hold partial sums until
+ * {@link ringAllGatherChunks} runs. Between the two, a worker may replace its chunk (a sharded optimizer writes its
+ * updated weights there), and the all-gather hands every worker those values.
+ *
+ * @example
+ * ```ts
+ * const [start, end] = await ringReduceScatter(flat, link); // flat[start..end) summed over the workers
+ * await ringAllGatherChunks(flat, link);                    // every chunk, everywhere
+ * ```
+ */
+export async function ringReduceScatter(data: ReducibleArray, link: RingLink): Promise<[number, number]> {
   const n = link.size;
-  if (n === 1) return;
   const r = link.rank;
-  const Ctor = data instanceof Float64Array ? Float64Array : Float32Array;
-  const maxChunk = Math.ceil(data.length / n);
-  const scratch = new Ctor(maxChunk);
-  const bytes = (a: ReducibleArray, start: number, end: number) =>
-    new Uint8Array(a.buffer, a.byteOffset + start * a.BYTES_PER_ELEMENT, (end - start) * a.BYTES_PER_ELEMENT);
   const mod = (i: number) => ((i % n) + n) % n;
-  // Reduce-scatter: at step s, send chunk r − s, receive chunk r − s − 1 and add it in.
+  if (n === 1) return [0, data.length];
+  const Ctor = data instanceof Float64Array ? Float64Array : Float32Array;
+  const scratch = new Ctor(Math.ceil(data.length / n));
+  // At step s, send chunk r − s, receive chunk r − s − 1 and add it in.
   for (let s = 0; s < n - 1; s++) {
     const [sendStart, sendEnd] = chunkRange(data.length, n, mod(r - s));
     const [recvStart, recvEnd] = chunkRange(data.length, n, mod(r - s - 1));
@@ -62,7 +76,15 @@ export async function ringAllReduce(data: ReducibleArray, link: RingLink): Promi
     for (let i = recvStart, k = 0; i < recvEnd; i++, k++)
       data[i] = (data[i] as number) + (scratch[k] as number);
   }
-  // All-gather: worker r now holds chunk r + 1 summed; at step s, send chunk r + 1 − s, receive chunk r − s.
+  return chunkRange(data.length, n, mod(r + 1));
+}
+
+/** The second half of {@link ringAllReduce}: each worker's chunk `rank + 1` travels to every other worker. */
+export async function ringAllGatherChunks(data: ReducibleArray, link: RingLink): Promise<void> {
+  const n = link.size;
+  const r = link.rank;
+  const mod = (i: number) => ((i % n) + n) % n;
+  // At step s, send chunk r + 1 − s, receive chunk r − s.
   for (let s = 0; s < n - 1; s++) {
     const [sendStart, sendEnd] = chunkRange(data.length, n, mod(r + 1 - s));
     const [recvStart, recvEnd] = chunkRange(data.length, n, mod(r - s));
@@ -71,6 +93,15 @@ export async function ringAllReduce(data: ReducibleArray, link: RingLink): Promi
       link.receive(bytes(data, recvStart, recvEnd)),
     ]);
   }
+}
+
+/** The bytes of elements `[start, end)` of `a`. */
+function bytes(a: ReducibleArray, start: number, end: number): Uint8Array {
+  return new Uint8Array(
+    a.buffer,
+    a.byteOffset + start * a.BYTES_PER_ELEMENT,
+    (end - start) * a.BYTES_PER_ELEMENT,
+  );
 }
 
 /**

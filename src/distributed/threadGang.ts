@@ -17,7 +17,7 @@ import { type DeepframeError, ExecutionError, ParamError } from '../errors.js';
 import { sequentialFromJson } from '../nn/layerJson.js';
 import { canonicalRowOrder } from '../tensor/rowOrder.js';
 import { errorFromWire } from '../worker/wireError.js';
-import type { GangThreadData, GangThreadMessage } from './gangMessages.js';
+import type { GangThreadData, GangThreadReply } from './gangMessages.js';
 import type { DataParallelJob, ReplicaData, ReplicaResult } from './replica.js';
 import { abortSharedRing, createSharedRing, stopSharedRingWorker } from './sharedMemoryRing.js';
 
@@ -141,11 +141,60 @@ interface RunOnce {
   readonly onEpoch: ((info: GangEpoch) => void) | undefined;
 }
 
-/** Runs the gang once, to its end or its first failure; every thread has exited when it resolves. */
+/** How long idle gang threads stay for the next fit before they end. */
+const IDLE_MS = 30_000;
+
+/**
+ * The process's gang threads: started on demand and kept, idle, for the next gang (starting one — loading deepframe
+ * and ONNX Runtime — costs a few hundred milliseconds) until none has run for 30 s. Idle, they do not keep the
+ * process alive. A thread that exits (stopped by a drill, or crashed) is dropped.
+ */
+class GangThreads {
+  private readonly idle: Worker[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private nextRun = 1;
+
+  /** `n` threads for a run, and the run's number. */
+  acquire(n: number): { workers: Worker[]; run: number } {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const workers = this.idle.splice(0, n);
+    for (const w of workers) w.removeAllListeners('exit');
+    while (workers.length < n) workers.push(new Worker(new URL('./gangThread.js', import.meta.url)));
+    for (const w of workers) w.ref();
+    return { workers, run: this.nextRun++ };
+  }
+
+  /** Takes back the threads of a finished run that are still alive. */
+  release(workers: readonly Worker[], alive: ReadonlySet<Worker>): void {
+    for (const w of workers) {
+      if (!alive.has(w)) continue;
+      w.removeAllListeners('message');
+      w.removeAllListeners('error');
+      w.removeAllListeners('exit');
+      w.once('exit', () => {
+        const i = this.idle.indexOf(w);
+        if (i >= 0) this.idle.splice(i, 1);
+      });
+      w.unref();
+      this.idle.push(w);
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      for (const w of this.idle.splice(0)) void w.terminate();
+    }, IDLE_MS);
+    this.timer.unref();
+  }
+}
+
+const threads = new GangThreads();
+
+/** Runs the gang once, to its end or its first failure; every thread has finished its part when it resolves. */
 function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
   const ring = createSharedRing(o.n, o.capacity);
-  const workers: Worker[] = [];
-  const exited: Promise<void>[] = [];
+  const { workers, run } = threads.acquire(o.n);
+  const alive = new Set(workers);
+  const ended: Promise<void>[] = [];
   const finished = new Set<number>();
   let result: ReplicaResult | undefined;
   let outcome: Outcome | undefined;
@@ -153,16 +202,17 @@ function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
     const settle = async (next: Outcome) => {
       if (outcome !== undefined) return;
       outcome = next;
-      // The others stop at their next exchange (GANG_ABORTED) and exit on their own: a thread terminated while
-      // ONNX Runtime runs in it can take the process down.
+      // The others stop at their next exchange (GANG_ABORTED) and end their part on their own: a thread terminated
+      // while ONNX Runtime runs in it can take the process down.
       if (next.kind !== 'done') abortSharedRing(ring);
-      await Promise.all(exited);
+      await Promise.all(ended);
+      threads.release(workers, alive);
       resolve(next);
     };
     const terminateWorker = async (rank: number) => {
       stopSharedRingWorker(ring, rank);
     };
-    for (let rank = 0; rank < o.n; rank++) {
+    workers.forEach((worker, rank) => {
       const data: GangThreadData = {
         job,
         rank,
@@ -173,19 +223,25 @@ function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
         initialWeights: o.initialWeights,
         checkpoint: o.checkpoint,
       };
-      const worker = new Worker(new URL('./gangThread.js', import.meta.url), { workerData: data });
-      workers.push(worker);
-      exited.push(new Promise((r) => worker.once('exit', () => r())));
-      worker.on('message', (message: GangThreadMessage) => {
+      let endPart: () => void = () => undefined;
+      ended.push(
+        new Promise((r) => {
+          endPart = r;
+        }),
+      );
+      worker.on('message', (message: GangThreadReply) => {
+        if (message.run !== run) return;
         if (message.kind === 'epoch') {
           o.onEpoch?.({ epoch: message.epoch, loss: message.loss, restarts: o.restarts, terminateWorker });
         } else if (message.kind === 'done') {
           finished.add(rank);
+          endPart();
           if (rank === 0) {
             result = { history: message.history, stopReason: message.stopReason, final: message.final };
           }
           if (finished.size === o.n && result !== undefined) void settle({ kind: 'done', result });
         } else {
+          endPart();
           const error = errorFromWire(message.error);
           // A worker woken by the abort, or cut off from a peer, reports the failure, not its cause.
           if (error.errorClass === 'GANG_ABORTED' || error.errorClass === 'GANG_PEER_LOST') return;
@@ -193,13 +249,18 @@ function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
         }
       });
       worker.on('error', (error) => {
+        alive.delete(worker);
+        endPart();
         void settle({ kind: 'died', rank, reason: error.message });
       });
-      worker.on('exit', (code) => {
+      worker.once('exit', (code) => {
+        alive.delete(worker);
+        endPart();
         if (!finished.has(rank))
           void settle({ kind: 'died', rank, reason: `thread exited with code ${code}` });
       });
-    }
+      worker.postMessage({ kind: 'run', run, data });
+    });
   });
 }
 

@@ -79,7 +79,8 @@ export async function compileGradientStep(
     threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 };
   const parts = { model, options, inputShape, outShape, specs, stateSpecs, optState };
   const gradient = await ort.InferenceSession.create(gradientGraph(parts), sessionOptions);
-  const update = await ort.InferenceSession.create(updateGraph(parts), sessionOptions);
+  // The update graph is compiled on the first `apply` (a sharded optimizer never needs it).
+  const update = () => ort.InferenceSession.create(updateGraph(parts), sessionOptions);
   return new GradientStep(parts, gradient, update, {
     weights: init.map((w) => Float32Array.from(w)),
     optimizer: optState.map((s) => new Float32Array(count(s.shape)).fill(s.initial)),
@@ -181,12 +182,13 @@ function vectorSize(p: Pick<Parts, 'specs' | 'stateSpecs'>): number {
  */
 export class GradientStep {
   private current: TrainingState;
+  private update: ort.InferenceSession | undefined;
 
   /** @internal */
   constructor(
     private readonly p: Parts,
     private readonly gradient: ort.InferenceSession,
-    private readonly update: ort.InferenceSession,
+    private readonly compileUpdate: () => Promise<ort.InferenceSession>,
     initial: TrainingState,
   ) {
     this.current = initial;
@@ -200,6 +202,16 @@ export class GradientStep {
   /** Number of parameters (the gradient's part of the flat vector). */
   get parameterCount(): number {
     return this.p.specs.reduce((n, s) => n + count(s.shape), 0);
+  }
+
+  /** The parameters' sizes, in the order of `model.params`. */
+  get parameterSizes(): number[] {
+    return this.p.specs.map((s) => count(s.shape));
+  }
+
+  /** The layer state's sizes, in the order of `model.state`. */
+  get layerStateSizes(): number[] {
+    return this.p.stateSpecs.map((s) => count(s.shape));
   }
 
   /** Rows per step on this worker. */
@@ -217,6 +229,22 @@ export class GradientStep {
    * returns this worker's loss times `scale`.
    */
   async gradients(x: Float32Array, y: Labels, scale: number, into: Float32Array): Promise<number> {
+    const flat = await this.gradientVector(x, y, scale);
+    into.set(flat);
+    return flat[this.parameterCount] as number;
+  }
+
+  /**
+   * As {@link GradientStep.gradients}, returning the flat vector itself (a new array each call, which the caller
+   * may keep and change) instead of copying it.
+   *
+   * @example
+   * ```ts
+   * const flat = await step.gradientVector(x, y, 0.5);
+   * await ringAllReduce(flat, link);
+   * ```
+   */
+  async gradientVector(x: Float32Array, y: Labels, scale: number): Promise<Float32Array> {
     const rows = this.p.options.batchSize;
     const f = this.featureCount;
     if (x.length !== rows * f) {
@@ -242,9 +270,7 @@ export class GradientStep {
       feeds[s.name] = new ort.Tensor('float32', this.current.layers[i] as Float32Array, s.shape);
     });
     const out = await this.gradient.run(feeds);
-    const flat = out.flat?.data as Float32Array;
-    into.set(flat);
-    return flat[this.parameterCount] as number;
+    return out.flat?.data as Float32Array;
   }
 
   /**
@@ -266,6 +292,7 @@ export class GradientStep {
     stepScalarNames(this.p.options.optimizer).forEach((n, i) => {
       feeds[n] = new ort.Tensor('float32', Float32Array.of(values[i] ?? Number.NaN), []);
     });
+    this.update ??= await this.compileUpdate();
     const out = await this.update.run(feeds);
     let offset = this.parameterCount + 1;
     this.current = {
@@ -285,6 +312,26 @@ export class GradientStep {
   /** The replica's training state (shared arrays: copy before changing them). */
   get state(): TrainingState {
     return this.current;
+  }
+
+  /**
+   * Sets the weights from one flat vector (the parameters in order; kept as views, not copied) and the layers'
+   * state, for a caller that updates the weights itself (a sharded optimizer).
+   *
+   * @example
+   * ```ts
+   * step.setParameters(weightsFlat, layerState);
+   * ```
+   */
+  setParameters(flat: Float32Array, layers: readonly Float32Array[], steps: number): void {
+    let offset = 0;
+    const weights = this.p.specs.map((s) => {
+      const n = count(s.shape);
+      const view = flat.subarray(offset, offset + n);
+      offset += n;
+      return view;
+    });
+    this.current = { weights, optimizer: this.current.optimizer, layers, steps };
   }
 
   /** Replaces the training state, e.g. with a checkpoint's; the arrays must have the shapes of this model's. */
@@ -325,7 +372,7 @@ export class GradientStep {
   /** Releases the ONNX Runtime sessions. */
   async close(): Promise<void> {
     await this.gradient.release();
-    await this.update.release();
+    await this.update?.release();
   }
 }
 
