@@ -16,6 +16,7 @@
 export {
   type Checkpoint,
   connectTcpRing,
+  type DataFrameParallelOptions,
   type DataParallelOptions,
   type DataParallelResult,
   type GangEpoch,
@@ -25,6 +26,7 @@ export {
   type TcpRingLink,
   type TcpRingOptions,
   trainDataParallel,
+  trainDataParallelOn,
 } from './distributed/index.js';
 // Deep learning stages and models
 export {

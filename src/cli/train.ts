@@ -50,6 +50,9 @@ interface TrainCliOptions extends DataCliOptions {
   cropPadding: number;
   flip: FlipMode;
   seed: number;
+  solver: 'l-bfgs' | 'gd' | 'adam';
+  numWorkers: number;
+  checkpointDir?: string;
   overwrite?: boolean;
 }
 
@@ -61,6 +64,7 @@ interface TrainCliOptions extends DataCliOptions {
  * program.addCommand(trainCommand());
  * // $ deepframe train photos/ --label-from-folder --featurizer DigitsBackbone0to4 --model-dir model/
  * // $ deepframe train features.parquet --featurizer none --classifier mlp --hidden 32 --model-dir model/
+ * // $ deepframe train features.parquet --featurizer none --classifier mlp --solver adam --num-workers 2 --model-dir model/
  * ```
  */
 export function trainCommand(): Command {
@@ -133,6 +137,18 @@ export function trainCommand(): Command {
         .default('none'),
     )
     .option('--seed <n>', 'seed of the MLP', (v: string) => Number.parseInt(v, 10), 0)
+    .addOption(
+      new Option('--solver <name>', "mlp: MLlib's l-bfgs or gd, or deepframe's adam")
+        .choices(['l-bfgs', 'gd', 'adam'])
+        .default('l-bfgs'),
+    )
+    .option(
+      '--num-workers <n>',
+      'mlp: data-parallel workers (threads, or a barrier-mode gang on --remote Spark); needs --solver adam or gd',
+      positiveInt,
+      1,
+    )
+    .option('--checkpoint-dir <dir>', 'mlp: where a data-parallel fit writes its per-epoch checkpoints')
     .option('--overwrite', 'replace the model at --model-dir')
     .action(async (input: string, opts: TrainCliOptions) => {
       await using session = await openSession(opts, 'deepframe train');
@@ -236,6 +252,9 @@ async function makeClassifier(opts: TrainCliOptions, featured: DataFrame): Promi
     ...common,
     layers: [field.type.size, ...(opts.hidden ?? [32]), classes],
     seed: opts.seed,
+    solver: opts.solver,
+    numWorkers: opts.numWorkers,
+    ...(opts.checkpointDir === undefined ? {} : { checkpointDir: opts.checkpointDir }),
     showProgress: false,
   });
 }

@@ -25,6 +25,8 @@ export interface GangThreadData {
     readonly rows: number;
   };
   readonly initialWeights: readonly (Float32Array | Float64Array)[] | undefined;
+  /** `Int32Array` view: non-zero when the driver asks the gang to finish after the current epoch. */
+  readonly finish: SharedArrayBuffer;
   /** Where checkpoints go, and the run they belong to. */
   readonly checkpoint: { readonly dir: string; readonly run: string };
 }
@@ -34,11 +36,18 @@ export type GangThreadReply = GangThreadMessage & { readonly run: number };
 
 /** A worker thread's messages. */
 export type GangThreadMessage =
-  | { readonly kind: 'epoch'; readonly epoch: number; readonly loss: number }
+  | {
+      readonly kind: 'epoch';
+      readonly epoch: number;
+      readonly loss: number;
+      /** Rank 0's parameters and layer state after the epoch, when the job asks for them. */
+      readonly weights?: readonly Float32Array[];
+      readonly layers?: readonly Float32Array[];
+    }
   | {
       readonly kind: 'done';
       readonly history: readonly number[];
-      readonly stopReason: 'maxIter' | 'converged';
+      readonly stopReason: 'maxIter' | 'converged' | 'stopped';
       readonly final: Checkpoint;
     }
   | { readonly kind: 'error'; readonly error: WireError };

@@ -13,8 +13,8 @@ import { DeepframeError } from '../errors.js';
 import { errorToWire } from '../worker/wireError.js';
 import { loadCheckpoint } from './checkpoint.js';
 import type { GangThreadData, GangThreadMessage } from './gangMessages.js';
-import { runReplica } from './replica.js';
-import { globalBatchSampler } from './sampler.js';
+import { type EpochProgress, runReplica } from './replica.js';
+import { globalBatchSampler, seededShuffleSampler } from './sampler.js';
 import { sharedMemoryLink } from './sharedMemoryRing.js';
 
 const port = parentPort;
@@ -31,14 +31,27 @@ async function main(d: GangThreadData): Promise<void> {
   const rowWeights = d.data.weights === undefined ? undefined : new Float64Array(d.data.weights);
   const resume = await loadCheckpoint(d.checkpoint.dir, d.checkpoint.run);
   const link = sharedMemoryLink(d.ring, rank);
-  const onEpoch = (progress: { epoch: number; history: readonly number[] }) => {
-    if (rank === 0)
-      post({ kind: 'epoch', epoch: progress.epoch, loss: progress.history.at(-1) ?? Number.NaN });
+  const report = job.kind === 'minibatch' && job.reportWeights === true;
+  const onEpoch = (progress: EpochProgress) => {
+    if (rank !== 0) return;
+    post({
+      kind: 'epoch',
+      epoch: progress.epoch,
+      loss: progress.history.at(-1) ?? Number.NaN,
+      ...(report && progress.weights !== undefined
+        ? {
+            weights: progress.weights.map((w) => w.slice()),
+            layers: (progress.layers ?? []).map((l) => l.slice()),
+          }
+        : {}),
+    });
   };
+  const finish = new Int32Array(d.finish);
   const common = {
     link,
     threads: d.threads,
     onEpoch,
+    shouldStop: () => Atomics.load(finish, 0) !== 0,
     checkpointTo: { ...d.checkpoint, restarts: resume === undefined ? 0 : (resume.restarts ?? 0) + 1 },
     ...(resume === undefined ? {} : { resume }),
   };
@@ -49,7 +62,17 @@ async function main(d: GangThreadData): Promise<void> {
       { x, labels },
       {
         ...common,
-        sampler: globalBatchSampler(new Uint32Array(d.data.order), job.globalBatch, job.seed, rank, size),
+        sampler:
+          job.sampling?.kind === 'seededShuffle'
+            ? seededShuffleSampler(
+                d.data.rows,
+                job.globalBatch,
+                job.sampling.seed,
+                job.sampling.skipDraws,
+                rank,
+                size,
+              )
+            : globalBatchSampler(new Uint32Array(d.data.order), job.globalBatch, job.seed, rank, size),
         ...(d.initialWeights === undefined ? {} : { initialWeights: d.initialWeights }),
       },
     );

@@ -8,4 +8,10 @@ export type { Checkpoint } from './checkpoint.js';
 export { type RingLink, ringAllReduce } from './ring.js';
 export { connectTcpRing, type PeerAddress, type TcpRingLink, type TcpRingOptions } from './tcpRing.js';
 export { type GangEpoch, type GangResult, runThreadGang, type ThreadGangOptions } from './threadGang.js';
-export { type DataParallelOptions, type DataParallelResult, trainDataParallel } from './trainDataParallel.js';
+export {
+  type DataFrameParallelOptions,
+  type DataParallelOptions,
+  type DataParallelResult,
+  trainDataParallel,
+  trainDataParallelOn,
+} from './trainDataParallel.js';

@@ -48,6 +48,13 @@ export interface MinibatchJob {
   readonly epochs: number;
   /** Stop when an epoch's loss moves by at most `tol` relative to the epoch before's (0: run every epoch). */
   readonly tol: number;
+  /**
+   * The batches: by default the rows' content order and the trainers' shuffle (`globalBatchSampler`); `seededShuffle`
+   * reproduces a caller's own shuffle stream (see `seededShuffleSampler`).
+   */
+  readonly sampling?: { readonly kind: 'seededShuffle'; readonly seed: number; readonly skipDraws: number };
+  /** Rank 0 reports the weights after every epoch (for a driver that evaluates each epoch's model). */
+  readonly reportWeights?: boolean;
 }
 
 /** MLlib's full-batch gradient descent of a softmax network (plain data). */
@@ -78,10 +85,21 @@ export interface ReplicaData {
   readonly weights?: Float64Array;
 }
 
+/** What a replica reports after an epoch. */
+export interface EpochProgress {
+  readonly epoch: number;
+  readonly history: readonly number[];
+  /** The parameters (`minibatch` jobs; views, valid until the next step). */
+  readonly weights?: readonly Float32Array[];
+  /** The layers' state (`minibatch` jobs). */
+  readonly layers?: readonly Float32Array[];
+}
+
 /** How a replica ended. */
 export interface ReplicaResult {
   readonly history: readonly number[];
-  readonly stopReason: 'maxIter' | 'converged';
+  /** `stopped`: the driver asked the gang to finish (early stopping). */
+  readonly stopReason: 'maxIter' | 'converged' | 'stopped';
   /** The final training state, as a checkpoint holds it. */
   readonly final: Checkpoint;
 }
@@ -99,11 +117,10 @@ export interface ReplicaOptions {
   readonly resume?: Checkpoint;
   /** Where the per-epoch checkpoints go, the run they belong to, and how often it resumed so far. */
   readonly checkpointTo?: { readonly dir: string; readonly run: string; readonly restarts: number };
-  /** Called after every epoch (and its checkpoint) with the epochs done and their losses. */
-  readonly onEpoch?: (progress: {
-    readonly epoch: number;
-    readonly history: readonly number[];
-  }) => Promise<void> | void;
+  /** Called after every epoch (and its checkpoint) with the epochs done, their losses, and the model's state. */
+  readonly onEpoch?: (progress: EpochProgress) => Promise<void> | void;
+  /** Asked before every epoch after the first: whether to finish now (the workers agree on the answer). */
+  readonly shouldStop?: () => boolean;
 }
 
 /**
@@ -202,7 +219,16 @@ async function runMinibatch(
         shards,
       });
     };
-    for (let epoch = done + 1; epoch <= job.epochs && stopReason !== 'converged'; epoch++) {
+    for (let epoch = done + 1; epoch <= job.epochs && stopReason === 'maxIter'; epoch++) {
+      if (epoch > 1 && options.shouldStop !== undefined) {
+        // Every worker must stop at the same epoch: they agree through the ring.
+        const flag = Float32Array.of(options.shouldStop() ? 1 : 0);
+        await ringAllReduce(flag, link);
+        if ((flag[0] as number) > 0) {
+          stopReason = 'stopped';
+          break;
+        }
+      }
       sampler.beginEpoch();
       let sum = 0;
       for (let s = 0; s < sampler.stepsPerEpoch; s++) {
@@ -226,7 +252,12 @@ async function runMinibatch(
       history.push(sum / sampler.stepsPerEpoch);
       if (converged(history, job.tol)) stopReason = 'converged';
       if (options.checkpointTo !== undefined) await saveCheckpoint(epoch, options.checkpointTo);
-      await options.onEpoch?.({ epoch, history });
+      await options.onEpoch?.({
+        epoch,
+        history,
+        weights: splitFlat(weights, step.parameterSizes, false),
+        layers,
+      });
     }
     const final: Checkpoint = {
       epoch: history.length,

@@ -148,3 +148,43 @@ export function partitionSampler(
     },
   };
 }
+
+/**
+ * Worker `rank` of `size` over `rows` rows in the order a caller's own seeded shuffle gives them: a
+ * `mulberry32(seed)` stream, advanced by `skipDraws` draws (what the caller drew before, such as a validation
+ * split), then one Fisher–Yates shuffle of the rows per epoch, global batches of `globalBatch` rows (the last filled
+ * up from the start), this worker's slice of each. `ImageClassifier` trains on these batches, so that its
+ * data-parallel fit sees the batches its single-worker fit sees.
+ *
+ * @example
+ * ```ts
+ * const sampler = seededShuffleSampler(trainRows, 32, seed ^ 0x1a6e, rows - 1, rank, 2);
+ * ```
+ */
+export function seededShuffleSampler(
+  rows: number,
+  globalBatch: number,
+  seed: number,
+  skipDraws: number,
+  rank: number,
+  size: number,
+): BatchSampler {
+  const order = Uint32Array.from({ length: rows }, (_, i) => i);
+  const split = shares(globalBatch, new Array<number>(size).fill(1));
+  const offset = split.slice(0, rank).reduce((a, b) => a + b, 0);
+  const batchSize = split[rank] as number;
+  const rand = mulberry32(seed);
+  for (let i = 0; i < skipDraws; i++) rand();
+  const out = new Uint32Array(batchSize);
+  return {
+    batchSize,
+    scale: batchSize / globalBatch,
+    stepsPerEpoch: Math.ceil(rows / globalBatch),
+    beginEpoch: () => shuffle(order, rand),
+    rows(step) {
+      const start = step * globalBatch + offset;
+      for (let r = 0; r < batchSize; r++) out[r] = order[(start + r) % rows] as number;
+      return out;
+    },
+  };
+}

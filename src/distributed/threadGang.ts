@@ -29,6 +29,14 @@ export interface GangEpoch {
   readonly loss: number;
   /** Restarts so far (0 on the first run). */
   readonly restarts: number;
+  /** Rank 0's parameters and layer state after this epoch, when the job asked for them (`reportWeights`). */
+  readonly weights?: readonly Float32Array[];
+  readonly layers?: readonly Float32Array[];
+  /**
+   * Asks the gang to finish: the workers agree to stop before an epoch that has not started yet (the next, or the
+   * one after when they have started it already); the fit then ends with `stopReason` `stopped`.
+   */
+  finish(): void;
   /**
    * Stops worker `rank` as if it had died (its thread exits at its next exchange of gradients), for
    * fault-tolerance drills: the gang fails and starts again from the last checkpoint.
@@ -192,6 +200,7 @@ const threads = new GangThreads();
 /** Runs the gang once, to its end or its first failure; every thread has finished its part when it resolves. */
 function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
   const ring = createSharedRing(o.n, o.capacity);
+  const finish = new SharedArrayBuffer(4);
   const { workers, run } = threads.acquire(o.n);
   const alive = new Set(workers);
   const ended: Promise<void>[] = [];
@@ -222,6 +231,7 @@ function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
         data: o.shared,
         initialWeights: o.initialWeights,
         checkpoint: o.checkpoint,
+        finish,
       };
       let endPart: () => void = () => undefined;
       ended.push(
@@ -232,7 +242,16 @@ function runOnce(job: DataParallelJob, o: RunOnce): Promise<Outcome> {
       worker.on('message', (message: GangThreadReply) => {
         if (message.run !== run) return;
         if (message.kind === 'epoch') {
-          o.onEpoch?.({ epoch: message.epoch, loss: message.loss, restarts: o.restarts, terminateWorker });
+          o.onEpoch?.({
+            epoch: message.epoch,
+            loss: message.loss,
+            restarts: o.restarts,
+            ...(message.weights === undefined
+              ? {}
+              : { weights: message.weights, layers: message.layers ?? [] }),
+            finish: () => Atomics.store(new Int32Array(finish), 0, 1),
+            terminateWorker,
+          });
         } else if (message.kind === 'done') {
           finished.add(rank);
           endPart();

@@ -168,6 +168,13 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
     validator: ParamValidators.gtEq(0),
     default: 0,
   });
+  readonly numWorkers = this.declareParam({
+    name: 'numWorkers',
+    doc: 'data-parallel workers (threads) that train the trainable layers together, on the same batches as one worker; 1 (default) trains in the calling thread. Not with augmentation (flip, cropPadding).',
+    converter: TypeConverters.toInt,
+    validator: ParamValidators.gtEq(1),
+    default: 1,
+  });
   readonly flip = this.declareParam({
     name: 'flip',
     doc: "augmentation: random flips of training images, 'none' (default), 'horizontal', 'vertical' or 'both'.",
@@ -296,6 +303,13 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
   }
   setValidationSplit(value: number): this {
     return this.set(this.validationSplit, value);
+  }
+  /** Data-parallel worker threads; 1 trains in the calling thread. */
+  getNumWorkers(): number {
+    return this.getOrDefault(this.numWorkers);
+  }
+  setNumWorkers(value: number): this {
+    return this.set(this.numWorkers, value);
   }
   getEarlyStoppingPatience(): number {
     return this.getOrDefault(this.earlyStoppingPatience);
@@ -503,6 +517,8 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
           epochs,
           validationSplit: this.getValidationSplit(),
           earlyStoppingPatience: this.getEarlyStoppingPatience(),
+          numWorkers: this.getNumWorkers(),
+          stage: this.uid,
           seed,
           augment,
           preprocess: plan.preprocess,

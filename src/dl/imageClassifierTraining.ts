@@ -8,11 +8,15 @@
  */
 
 import * as ort from 'onnxruntime-node';
+import type { MinibatchJob } from '../distributed/replica.js';
+import { runThreadGang } from '../distributed/threadGang.js';
+import { ParamError } from '../errors.js';
 import type { ImagePreprocessSpec } from '../image/preprocess.js';
 import { mulberry32 } from '../nn/init.js';
+import { sequentialToJson } from '../nn/layerJson.js';
 import type { Sequential } from '../nn/layers.js';
 import { adam, type OptimizerSpec, sgd } from '../nn/optimizers.js';
-import { compileTraining } from '../nn/Trainer.js';
+import { compileTraining, type Trainer } from '../nn/Trainer.js';
 import { trainingThreads } from '../nn/threads.js';
 import { type AugmentOptions, augmentImages, augments } from './imageAugment.js';
 
@@ -53,6 +57,10 @@ export interface ImageTrainingSettings {
    * scaling into the first layer's weights (which must be the network's first dense layer, reading the features).
    */
   readonly standardize: boolean;
+  /** Data-parallel worker threads (without augmentation); 1: train in the calling thread. */
+  readonly numWorkers?: number;
+  /** The estimator, for messages. */
+  readonly stage?: string;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
 }
 
@@ -138,6 +146,35 @@ export async function trainImageClassifier(
     initialWeights,
   });
   const augmenting = augments(s.augment);
+  if ((s.numWorkers ?? 1) > 1) {
+    if (augmenting) {
+      await trainer.close();
+      await frozen?.release();
+      throw new ParamError(
+        'INVALID_PARAM',
+        `${s.stage ?? 'ImageClassifier'}: numWorkers ${s.numWorkers} trains without augmentation; set flip 'none' and ` +
+          'cropPadding 0, or train on one worker.',
+        { param: 'numWorkers', value: String(s.numWorkers) },
+      );
+    }
+    try {
+      const fit = await trainOnGang(network, inputShape, initialWeights, optimizer, trainer, {
+        trainX,
+        trainY,
+        valX,
+        valY,
+        batch,
+        // The single-worker loop's stream: the validation split's shuffle, then one shuffle per epoch.
+        sampling: { kind: 'seededShuffle', seed: s.seed ^ 0x1a6e, skipDraws: Math.max(0, rows - 1) },
+        settings: s,
+      });
+      if (scaling !== undefined) foldScaling(fit.weights, scaling);
+      return { ...fit, trainRows: trainRows.length, validationRows: nVal };
+    } finally {
+      await trainer.close();
+      await frozen?.release();
+    }
+  }
   try {
     const history: EpochMetrics[] = [];
     let best: { epoch: number; score: number; weights: Float32Array[]; state: Float32Array[] } | undefined;
@@ -214,6 +251,92 @@ export async function trainImageClassifier(
     await trainer.close();
     await frozen?.release();
   }
+}
+
+/** What {@link trainOnGang} trains on. */
+interface GangInput {
+  readonly trainX: Float32Array;
+  readonly trainY: Float64Array;
+  readonly valX: Float32Array | undefined;
+  readonly valY: Float64Array;
+  readonly batch: number;
+  readonly sampling: MinibatchJob['sampling'];
+  readonly settings: ImageTrainingSettings;
+}
+
+/**
+ * The epochs on `numWorkers` data-parallel threads: the same batches as the single-worker loop, the model of each
+ * epoch reported back and evaluated here (with `evaluator`, a compiled trainer used only to evaluate), the best
+ * epoch kept and the gang asked to finish when early stopping says so.
+ */
+async function trainOnGang(
+  network: Sequential,
+  inputShape: readonly number[],
+  initialWeights: readonly Float32Array[],
+  optimizer: OptimizerSpec,
+  evaluator: Trainer,
+  g: GangInput,
+): Promise<Omit<ImageTrainingResult, 'trainRows' | 'validationRows'>> {
+  const s = g.settings;
+  const history: EpochMetrics[] = [];
+  let best: { epoch: number; score: number; weights: Float32Array[]; state: Float32Array[] } | undefined;
+  let stopAt: number | undefined;
+  // Epochs are evaluated one after another, in order, while the gang goes on.
+  let evaluated: Promise<void> = Promise.resolve();
+  const result = await runThreadGang(
+    {
+      kind: 'minibatch',
+      network: sequentialToJson(network),
+      loss: 'crossEntropy',
+      optimizer,
+      inputShape,
+      seed: s.seed,
+      globalBatch: g.batch,
+      epochs: s.epochs,
+      tol: 0,
+      ...(g.sampling === undefined ? {} : { sampling: g.sampling }),
+      reportWeights: true,
+    },
+    { x: g.trainX, labels: g.trainY },
+    {
+      numWorkers: s.numWorkers ?? 2,
+      initialWeights,
+      onEpoch: (info) => {
+        const weights = [...(info.weights ?? [])];
+        const state = [...(info.layers ?? [])];
+        evaluated = evaluated.then(async () => {
+          if (stopAt !== undefined && info.epoch > stopAt) return;
+          evaluator.setParameters(weights, state);
+          const train = await evaluator.evaluate(g.trainX, g.trainY);
+          const val = g.valX === undefined ? undefined : await evaluator.evaluate(g.valX, g.valY);
+          const metrics: EpochMetrics = {
+            epoch: info.epoch,
+            loss: info.loss,
+            accuracy: train.accuracy ?? 0,
+            ...(val === undefined ? {} : { validationLoss: val.loss, validationAccuracy: val.accuracy ?? 0 }),
+          };
+          history.push(metrics);
+          s.onEpoch?.(metrics);
+          const score = val?.loss ?? train.loss;
+          if (s.earlyStoppingPatience > 0) {
+            if (best === undefined || score < best.score) {
+              best = { epoch: info.epoch, score, weights, state };
+            } else if (info.epoch - best.epoch >= s.earlyStoppingPatience) {
+              stopAt = info.epoch;
+              info.finish();
+            }
+          }
+        });
+      },
+    },
+  );
+  await evaluated;
+  const kept = best ?? {
+    epoch: history.length,
+    weights: (result.final.arrays.weights ?? []).map((a) => Float32Array.from(a)),
+    state: (result.final.arrays.layers ?? []).map((a) => Float32Array.from(a)),
+  };
+  return { weights: kept.weights, state: kept.state, history, bestEpoch: kept.epoch };
 }
 
 /** Per-feature mean and standard deviation (1 where a feature is constant). */

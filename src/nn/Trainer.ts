@@ -462,6 +462,39 @@ export class Trainer {
       : { loss: loss / rows, accuracy: correct / rows };
   }
 
+  /**
+   * Replaces the weights and the layers' state (e.g. with those another trainer reached), in the orders of
+   * `model.params` and `model.state`; the optimizer's state is left as it is.
+   *
+   * @example
+   * ```ts
+   * trainer.setParameters(weights, state);
+   * const { accuracy } = await trainer.evaluate(x, labels);
+   * ```
+   */
+  setParameters(weights: readonly Float32Array[], state: readonly Float32Array[] = []): void {
+    const check = (
+      what: string,
+      got: readonly Float32Array[],
+      specs: readonly { shape: readonly number[] }[],
+    ) => {
+      if (got.length !== specs.length || specs.some((s, i) => got[i]?.length !== size(s.shape))) {
+        throw new ParamError(
+          'INVALID_PARAM',
+          `setParameters: expected ${specs.length} ${what} arrays of sizes [${specs.map((s) => size(s.shape)).join(', ')}]; ` +
+            `got [${got.map((a) => a.length).join(', ')}].`,
+          { param: what },
+        );
+      }
+    };
+    check('weight', weights, this.p.specs);
+    check('state', state, this.p.layerStateSpecs);
+    this.weights = weights.map((w, i) => new ort.Tensor('float32', w, this.p.specs[i]?.shape ?? []));
+    this.layerState = state.map(
+      (v, i) => new ort.Tensor('float32', v, this.p.layerStateSpecs[i]?.shape ?? []),
+    );
+  }
+
   /** Copies of the current weights, in the order of `model.params`. */
   async getWeights(): Promise<Float32Array[]> {
     return this.weights.map((t) => Float32Array.from(t.data as Float32Array));

@@ -72,6 +72,41 @@ describe('deepframe featurize, train, predict', () => {
     assert.match(trained, /MultilayerPerceptronClassificationModel → IndexToString/);
     const accuracy = Number(/Training accuracy: ([\d.]+)% over 10 classes/.exec(trained)?.[1]);
     assert.ok(accuracy >= 95, trained);
+
+    // The same MLP trained data-parallel by two workers, with Adam.
+    const parallel = await deepframe(
+      'train',
+      out,
+      '--featurizer',
+      'none',
+      '--classifier',
+      'mlp',
+      '--solver',
+      'adam',
+      '--num-workers',
+      '2',
+      '--max-iter',
+      '60',
+      '--model-dir',
+      join(dir, 'mlp-parallel'),
+    );
+    const parallelAccuracy = Number(/Training accuracy: ([\d.]+)% over 10 classes/.exec(parallel)?.[1]);
+    assert.ok(parallelAccuracy >= 95, parallel);
+    await assert.rejects(
+      deepframe(
+        'train',
+        out,
+        '--featurizer',
+        'none',
+        '--classifier',
+        'mlp',
+        '--num-workers',
+        '2',
+        '--model-dir',
+        join(dir, 'x'),
+      ),
+      /numWorkers 2 needs solver 'adam' or 'gd'/,
+    );
   });
 
   it('trains a pipeline on images and predicts the labels of unlabelled images with it', async () => {

@@ -6,12 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { loadDigits } from '../../src/cli/digits.js';
 import { globalBatchSampler } from '../../src/distributed/sampler.js';
-import { trainDataParallel } from '../../src/distributed/trainDataParallel.js';
+import { trainDataParallel, trainDataParallelOn } from '../../src/distributed/trainDataParallel.js';
 import type { DeepframeError } from '../../src/errors.js';
+import { Session } from '../../src/frame/Session.js';
 import { Dense, Sequential } from '../../src/nn/layers.js';
 import { adam, type OptimizerSpec, sgd } from '../../src/nn/optimizers.js';
 import { compileTraining } from '../../src/nn/Trainer.js';
 import { canonicalRowOrder } from '../../src/tensor/rowOrder.js';
+import { DataTypes } from '../../src/types/DataType.js';
 
 const model = () =>
   new Sequential([new Dense(32, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })]);
@@ -196,6 +198,43 @@ describe('trainDataParallel (worker threads, ring all-reduce)', () => {
       (e: DeepframeError) => e.errorClass === 'LABEL_OUT_OF_RANGE' && /Label 12/.test(e.message),
     );
     assert.equal(epochs, 0);
+  });
+
+  it("trains a DataFrame's rows (trainDataParallelOn) as it trains the same rows given as arrays", async () => {
+    const session = await Session.builder().master('local[2]').create();
+    try {
+      const rows = Array.from({ length: y.length }, (_, r) => ({
+        features: x.subarray(r * 64, (r + 1) * 64),
+        label: y[r] as number,
+      }));
+      const df = session.createDataFrame(
+        rows,
+        DataTypes.struct([
+          DataTypes.field('features', DataTypes.vector(64)),
+          DataTypes.field('label', DataTypes.double),
+        ]),
+      );
+      const options = {
+        loss: 'crossEntropy',
+        optimizer: adam({ learningRate: 0.01 }),
+        batchSize: 128,
+        inputSize: 64,
+        epochs: 2,
+        numWorkers: 2,
+        seed: 9,
+        threadsPerWorker: 1,
+      } as const;
+      const fromFrame = await trainDataParallelOn(df, model(), {
+        ...options,
+        featuresCol: 'features',
+        labelCol: 'label',
+      });
+      const fromArrays = await trainDataParallel(model(), x, y, options);
+      assert.deepEqual(fromFrame.weights, fromArrays.weights);
+      assert.deepEqual(fromFrame.history, fromArrays.history);
+    } finally {
+      await session.stop();
+    }
   });
 
   it('refuses bad params before starting threads', async () => {

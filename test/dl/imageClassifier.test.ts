@@ -199,6 +199,49 @@ describe('ImageClassifier', () => {
     assert.deepEqual(loaded.getPreprocessing(), DIGITS_32);
   });
 
+  it('trains data-parallel (numWorkers 2) on the batches one worker trains on, early stopping included', async () => {
+    const network = () =>
+      new Sequential([
+        new Conv2D(8, 3, { padding: 'same', activation: 'relu' }),
+        new MaxPool2D(2),
+        new Flatten(),
+        new Dense(5, { activation: 'softmax' }),
+      ]);
+    const options = {
+      labelCol: 'labelIndex',
+      preprocessing: DIGITS_32,
+      epochs: 8,
+      learningRate: 0.003,
+      batchSize: 32,
+      validationSplit: 0.2,
+      earlyStoppingPatience: 2,
+      seed: 3,
+      showProgress: false,
+    } as const;
+    const one = await new ImageClassifier({ ...options, network: network() }).fit(train);
+    const two = await new ImageClassifier({ ...options, network: network(), numWorkers: 2 }).fit(train);
+    const [h1, h2] = [one.summary.history, two.summary.history];
+    assert.equal(h2.length, h1.length);
+    assert.equal(two.summary.bestEpoch, one.summary.bestEpoch);
+    h1.forEach((m, i) => {
+      assert.ok(
+        Math.abs(m.loss - (h2[i]?.loss as number)) < 1e-4,
+        `epoch ${i + 1} loss ${m.loss} vs ${h2[i]?.loss}`,
+      );
+      assert.ok(Math.abs((m.validationLoss as number) - (h2[i]?.validationLoss as number)) < 1e-4);
+    });
+    const [a1, a2] = [
+      await accuracy.evaluate(await one.transform(test)),
+      await accuracy.evaluate(await two.transform(test)),
+    ];
+    assert.ok(Math.abs(a1 - a2) <= 0.01, `held-out accuracies ${a1} and ${a2}`);
+    await assert.rejects(
+      new ImageClassifier({ ...options, network: network(), numWorkers: 2, cropPadding: 1 }).fit(train),
+      (e: ParamError) =>
+        e.errorClass === 'INVALID_PARAM' && /numWorkers 2 trains without augmentation/.test(e.message),
+    );
+  });
+
   it('fits the same model whatever order the rows come in, and a parallel search equals a sequential one', async () => {
     const classifier = new ImageClassifier({
       labelCol: 'labelIndex',

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadDigits } from '../../src/cli/digits.js';
 import { partitionSampler, shares } from '../../src/distributed/sampler.js';
+import { trainDataParallelOn } from '../../src/distributed/trainDataParallel.js';
 import type { DeepframeError } from '../../src/errors.js';
 import type { DataFrame } from '../../src/frame/DataFrame.js';
 import { col, expr } from '../../src/frame/functions.js';
@@ -127,6 +128,29 @@ describe('data-parallel training on a Spark cluster (a barrier-mode gang on two 
       `max weight difference ${maxDiff(model.weights, reference)}`,
     );
     assert.ok(maxDiff(model.summary.objectiveHistory, history) < 1e-4);
+  });
+
+  it('trains any network of the training engine on a Spark DataFrame (trainDataParallelOn) as the MLP does', async () => {
+    const mlp = await new MultilayerPerceptronClassifier({ ...settings, maxIter: 2, numWorkers: 2 }).fit(
+      frame(),
+    );
+    const fit = await trainDataParallelOn(frame(), mlpNetwork(settings.layers, 'relu'), {
+      featuresCol: 'features',
+      labelCol: 'label',
+      loss: 'crossEntropy',
+      optimizer: adam({ learningRate: settings.stepSize }),
+      batchSize: settings.blockSize,
+      inputSize: 64,
+      epochs: 2,
+      numWorkers: 2,
+      seed: settings.seed,
+    });
+    // The same job on the same partitions: the same bits.
+    assert.deepEqual(
+      Array.from(fit.weights.flatMap((w) => Array.from(w))),
+      Array.from(mlp.weights, Math.fround),
+    );
+    assert.equal(fit.history.length, 2);
   });
 
   it('restarts the gang from the last checkpoint when a worker is killed, and finishes with the same result', async () => {

@@ -14,7 +14,7 @@ import {
   layersSpec,
   MultilayerPerceptronClassificationModel,
 } from './MultilayerPerceptronClassificationModel.js';
-import { mlpWeightCount, trainMlp, trainMlpOnGang } from './mlpTraining.js';
+import { type MlpSettings, mlpWeightCount, trainMlp, trainMlpOnGang } from './mlpTraining.js';
 import { ProbabilisticClassifier } from './ProbabilisticClassifier.js';
 import { checkTrainingSchema, readTrainingData } from './trainingData.js';
 
@@ -254,19 +254,7 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
     let fit: Awaited<ReturnType<typeof trainMlp>>;
     try {
       fit = await trainMlp(data, {
-        layers: this.getLayers(),
-        blockSize: this.getBlockSize(),
-        solver: this.getSolver(),
-        maxIter: this.getMaxIter(),
-        tol: this.getTol(),
-        stepSize: this.getStepSize(),
-        seed: this.getSeed(),
-        initialWeights: this.getInitialWeights(),
-        hiddenActivation: this.getHiddenActivation(),
-        dropout: this.getDropout(),
-        numWorkers: this.getNumWorkers(),
-        checkpointDir: this.getCheckpointDir(),
-        stage: this.uid,
+        ...this.settings(),
         onIteration: (i, objective) => progress.update(i, objective),
       });
     } finally {
@@ -283,6 +271,17 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
       stage: this.uid,
     });
     const fit = await trainMlpOnGang(df, {
+      ...this.settings(),
+      featuresCol: this.getFeaturesCol(),
+      labelCol: this.getLabelCol(),
+      numFeatures: numFeatures ?? (this.getLayers()[0] as number),
+    });
+    return this.fitted(fit);
+  }
+
+  /** The solver's settings from the params in effect. */
+  private settings(): MlpSettings {
+    return {
       layers: this.getLayers(),
       blockSize: this.getBlockSize(),
       solver: this.getSolver(),
@@ -296,11 +295,7 @@ export class MultilayerPerceptronClassifier extends ProbabilisticClassifier<Mult
       numWorkers: this.getNumWorkers(),
       checkpointDir: this.getCheckpointDir(),
       stage: this.uid,
-      featuresCol: this.getFeaturesCol(),
-      labelCol: this.getLabelCol(),
-      numFeatures: numFeatures ?? (this.getLayers()[0] as number),
-    });
-    return this.fitted(fit);
+    };
   }
 
   private fitted(fit: Awaited<ReturnType<typeof trainMlp>>): MultilayerPerceptronClassificationModel {

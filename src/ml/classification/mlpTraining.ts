@@ -57,7 +57,7 @@ export interface MlpSettings {
 export interface MlpFit {
   readonly weights: Float64Array;
   readonly objectiveHistory: number[];
-  readonly stopReason: StopReason | 'converged';
+  readonly stopReason: StopReason | 'converged' | 'stopped';
   /** Restarts of a data-parallel gang from a checkpoint. */
   readonly restarts?: number;
 }
