@@ -94,12 +94,21 @@ export function globalBatchSampler(
   rank: number,
   size: number,
 ): BatchSampler {
-  const order = Uint32Array.from(canonical);
+  return slicesOfGlobalBatches(Uint32Array.from(canonical), mulberry32(shuffleSeed(seed)), globalBatch, rank, size);
+}
+
+/** Worker `rank`'s slice of global batches over `order`, shuffled by `rand` once per epoch. */
+function slicesOfGlobalBatches(
+  order: Uint32Array,
+  rand: () => number,
+  globalBatch: number,
+  rank: number,
+  size: number,
+): BatchSampler {
   const rows = order.length;
   const split = shares(globalBatch, new Array<number>(size).fill(1));
   const offset = split.slice(0, rank).reduce((a, b) => a + b, 0);
   const batchSize = split[rank] as number;
-  const rand = mulberry32(shuffleSeed(seed));
   const out = new Uint32Array(batchSize);
   return {
     batchSize,
@@ -169,22 +178,8 @@ export function seededShuffleSampler(
   rank: number,
   size: number,
 ): BatchSampler {
-  const order = Uint32Array.from({ length: rows }, (_, i) => i);
-  const split = shares(globalBatch, new Array<number>(size).fill(1));
-  const offset = split.slice(0, rank).reduce((a, b) => a + b, 0);
-  const batchSize = split[rank] as number;
   const rand = mulberry32(seed);
   for (let i = 0; i < skipDraws; i++) rand();
-  const out = new Uint32Array(batchSize);
-  return {
-    batchSize,
-    scale: batchSize / globalBatch,
-    stepsPerEpoch: Math.ceil(rows / globalBatch),
-    beginEpoch: () => shuffle(order, rand),
-    rows(step) {
-      const start = step * globalBatch + offset;
-      for (let r = 0; r < batchSize; r++) out[r] = order[(start + r) % rows] as number;
-      return out;
-    },
-  };
+  const order = Uint32Array.from({ length: rows }, (_, i) => i);
+  return slicesOfGlobalBatches(order, rand, globalBatch, rank, size);
 }
