@@ -211,4 +211,49 @@ describe('data-parallel training on a Spark cluster (a barrier-mode gang on two 
     // Refused before Spark saw the stage: the cluster still runs jobs.
     assert.equal(await frame().count(), rows.length);
   });
+
+  it('times out with GANG_NOT_STARTED when the slots exist but another gang holds them', {
+    timeout: 300_000,
+  }, async () => {
+    // A second session that waits 15 s for a gang to start; one fit first ships it the worker.
+    const impatient = await Session.builder()
+      .remote(cluster().connectUrl)
+      .config('deepframe.spark.gangStartTimeout', '15')
+      .create();
+    try {
+      const busy = impatient.createDataFrame(rows, schema);
+      await new MultilayerPerceptronClassifier({ ...settings, maxIter: 1, numWorkers: 2 }).fit(busy);
+      // A long fit (wide layers, every epoch run) holds both slots…
+      const dir = join(tmp, 'busy');
+      const holding = new MultilayerPerceptronClassifier({
+        ...settings,
+        layers: [64, 1024, 1024, 10],
+        maxIter: 100,
+        tol: 0,
+        numWorkers: 2,
+        checkpointDir: dir,
+      }).fit(frame());
+      for (let i = 0; i < 1200; i++) {
+        const [runDir] = await readdir(dir).catch(() => [] as string[]);
+        if (
+          runDir !== undefined &&
+          (await readFile(join(dir, runDir, 'checkpoint.json'), 'utf8').catch(() => ''))
+        ) {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // …so the second session's gang gives up with the error.
+      await assert.rejects(
+        new MultilayerPerceptronClassifier({ ...settings, maxIter: 1, numWorkers: 2 }).fit(busy),
+        (e: DeepframeError) =>
+          e.errorClass === 'GANG_NOT_STARTED' && /did not start within 15 s/.test(e.message),
+      );
+      // The first gang was not disturbed.
+      const model = await holding;
+      assert.equal(model.summary.objectiveHistory.length, 100);
+    } finally {
+      await impatient.stop();
+    }
+  });
 });

@@ -14,7 +14,7 @@ import type { ArtifactEntry, ArtifactSummary } from './connect/artifacts.js';
 import { fromSparkSchema } from './connect/dataTypes.js';
 import { ExecutorArtifacts } from './executors/artifacts.js';
 import { argumentKind, functionCommand, type ShippedOverload } from './executors/functionCommand.js';
-import { GANG_OUTPUT_SCHEMA, gangTooLarge, readGang } from './executors/gang.js';
+import { GANG_OUTPUT_SCHEMA, gangNotStarted, gangTooLarge, readGang } from './executors/gang.js';
 import { packWorker } from './executors/packWorker.js';
 import {
   hasVectors,
@@ -397,7 +397,19 @@ export class SparkEngine implements Engine {
     this.#check();
     // Never hand Spark a barrier stage bigger than the cluster: its own check then fails the stage (and, with
     // adaptive execution, Spark 4.x stops the whole SparkContext while cancelling the job).
-    const slots = await this.#taskSlots();
+    // The slot check's queries wait for a free slot like any other: they get the start's timeout too.
+    const startTimeoutMs = options.startTimeoutMs ?? this.#settings.gangStartTimeoutMs;
+    const checking = new AbortController();
+    const timer = setTimeout(() => checking.abort(), startTimeoutMs);
+    let slots: number | undefined;
+    try {
+      slots = await this.#taskSlots(checking.signal);
+    } catch (e) {
+      if (checking.signal.aborted) throw gangNotStarted(options.numWorkers, startTimeoutMs, e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     if (slots !== undefined && slots < options.numWorkers) throw gangTooLarge(options.numWorkers, slots);
     const node: MapBatchesNode = {
       kind: 'mapBatches',
@@ -416,7 +428,6 @@ export class SparkEngine implements Engine {
         { root: this.#compiler(prepared).compile(plan) },
         { signal: abort.signal },
       );
-      const startTimeoutMs = options.startTimeoutMs ?? this.#settings.gangStartTimeoutMs;
       return new arrow.Table(await readGang(execution, options.numWorkers, startTimeoutMs, abort));
     } catch (e) {
       throw this.#failure(e);
@@ -428,9 +439,11 @@ export class SparkEngine implements Engine {
    * parallelism: its executors' cores, at least 2) over `spark.task.cpus`; `undefined` when
    * `spark.sql.leafNodeDefaultParallelism` makes the range say something else.
    */
-  async #taskSlots(): Promise<number | undefined> {
+  async #taskSlots(signal: AbortSignal): Promise<number | undefined> {
     const setting = async (key: string): Promise<string | undefined> => {
-      const table = new arrow.Table(await collectBatches(this.execute({ kind: 'sql', query: `SET ${key}` })));
+      const table = new arrow.Table(
+        await collectBatches(this.execute({ kind: 'sql', query: `SET ${key}` }, { signal })),
+      );
       const value = table.getChild('value')?.get(0) as string | null | undefined;
       return value === null || value === undefined || value === '<undefined>' ? undefined : value;
     };
@@ -438,11 +451,14 @@ export class SparkEngine implements Engine {
     const cpus = Number((await setting('spark.task.cpus')) ?? '1') || 1;
     const counted = new arrow.Table(
       await collectBatches(
-        this.execute({
-          kind: 'sql',
-          query:
-            'SELECT count(DISTINCT p) AS n FROM (SELECT spark_partition_id() AS p FROM range(0, 1048576))',
-        }),
+        this.execute(
+          {
+            kind: 'sql',
+            query:
+              'SELECT count(DISTINCT p) AS n FROM (SELECT spark_partition_id() AS p FROM range(0, 1048576))',
+          },
+          { signal },
+        ),
       ),
     );
     return Math.floor(Number(counted.getChild('n')?.get(0) ?? 0) / cpus);

@@ -7,9 +7,9 @@
  * from the last checkpoint.
  *
  * A cluster with fewer free task slots than workers never starts the stage (Spark keeps checking for slots for
- * minutes); the driver watches the execution's progress and, when it has not seen as many tasks running at once as
- * the gang has members within `startTimeoutMs`, interrupts it and fails with `GANG_NOT_STARTED`, saying how many
- * slots the gang needs.
+ * minutes); the driver watches the execution's progress (which Spark Connect reports every few seconds) and, when it
+ * has not seen as many tasks running at once as the gang has members within `startTimeoutMs`, interrupts it and fails
+ * with `GANG_NOT_STARTED`, saying how many slots the gang needs.
  *
  * Spark runs a failed barrier stage again only when it is not the job's last stage ("could not recover from a
  * failed barrier ResultStage"), so the gang's rows go through one more shuffle (into one partition) after it: the
@@ -78,7 +78,7 @@ export async function readGang(
       }
     }
   } catch (error) {
-    if (timedOut) throw notStarted(workers, `did not start within ${startTimeoutMs / 1000} s`);
+    if (timedOut) throw gangNotStarted(workers, startTimeoutMs, error);
     // Spark's own check, when it finds fewer slots in the whole cluster than the stage has tasks.
     if (/BarrierJobSlotsNumberCheckFailed|SPARK-24819/.test(String((error as Error).message))) {
       throw notStarted(workers, 'was refused by Spark: the cluster has fewer task slots than that', error);
@@ -87,8 +87,20 @@ export async function readGang(
   } finally {
     clearTimeout(timer);
   }
-  if (timedOut) throw notStarted(workers, `did not start within ${startTimeoutMs / 1000} s`);
+  if (timedOut) throw gangNotStarted(workers, startTimeoutMs);
   return batches;
+}
+
+/**
+ * The error for a gang whose tasks did not all start within `ms` (the slots are busy).
+ *
+ * @example
+ * ```ts
+ * throw gangNotStarted(2, 120_000);
+ * ```
+ */
+export function gangNotStarted(workers: number, ms: number, cause?: unknown): SparkError {
+  return notStarted(workers, `did not start within ${ms / 1000} s`, cause);
 }
 
 /**
