@@ -94,7 +94,13 @@ export function globalBatchSampler(
   rank: number,
   size: number,
 ): BatchSampler {
-  return slicesOfGlobalBatches(Uint32Array.from(canonical), mulberry32(shuffleSeed(seed)), globalBatch, rank, size);
+  return slicesOfGlobalBatches(
+    Uint32Array.from(canonical),
+    mulberry32(shuffleSeed(seed)),
+    globalBatch,
+    rank,
+    size,
+  );
 }
 
 /** Worker `rank`'s slice of global batches over `order`, shuffled by `rand` once per epoch. */
