@@ -7,6 +7,7 @@
  */
 import { DeepframeError, ParamError } from '../errors.js';
 import type { StageHandler } from '../worker/stages.js';
+import type { HoldoutSpec } from './holdout.js';
 import type { DataParallelJob } from './replica.js';
 
 /** Spec of a `dataParallel` stage. */
@@ -28,6 +29,8 @@ export interface DataParallelStageSpec {
   readonly threads: number;
   /** How long a member waits for its neighbours in the ring. */
   readonly connectTimeoutMs: number;
+  /** Validate while training: hold out a share of each member's rows, standardize, stop early (`holdout.ts`). */
+  readonly holdout?: HoldoutSpec;
 }
 
 declare module '../worker/StageSpec.js' {

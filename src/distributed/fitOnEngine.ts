@@ -14,6 +14,7 @@ import type { DataFrame } from '../frame/DataFrame.js';
 import { col } from '../frame/functions.js';
 import type { DataParallelStageSpec } from './dataParallelStage.js';
 import { stateLayout } from './gangTask.js';
+import type { HoldoutSpec } from './holdout.js';
 import type { DataParallelJob } from './replica.js';
 import type { GangResult } from './threadGang.js';
 
@@ -38,6 +39,21 @@ export interface EngineGangRequest {
   readonly startTimeoutMs?: number;
   /** ONNX Runtime intra-op threads per member (default 1: a task has one core). */
   readonly threadsPerWorker?: number;
+  /** Validate while training (held-out rows, standardization, early stopping in the gang). */
+  readonly holdout?: HoldoutSpec;
+}
+
+/** What a gang with a holdout adds to its result. */
+export interface EngineGangResult extends GangResult {
+  /** Per epoch: training loss and accuracy, validation loss and accuracy (NaN without held-out rows). */
+  readonly metrics: readonly (readonly [number, number, number, number])[];
+  /** The epoch whose weights came back (the best, with early stopping). */
+  readonly bestEpoch: number;
+  /** Training and held-out rows over every member. */
+  readonly trainRows: number;
+  readonly heldOutRows: number;
+  /** The features' mean and standard deviation, when the gang standardized them. */
+  readonly scaling?: { readonly mean: Float32Array; readonly std: Float32Array };
 }
 
 /** Whether `df`'s engine runs gangs itself (Spark), rather than on this process's threads. */
@@ -53,7 +69,7 @@ export function engineRunsGangs(df: DataFrame): boolean {
  * if (engineRunsGangs(df)) fit = await fitOnEngineGang(df, { job, featuresCol: 'features', labelCol: 'label', … });
  * ```
  */
-export async function fitOnEngineGang(df: DataFrame, request: EngineGangRequest): Promise<GangResult> {
+export async function fitOnEngineGang(df: DataFrame, request: EngineGangRequest): Promise<EngineGangResult> {
   const engine = df.session.engine;
   if (engine.runGang === undefined) {
     throw new ExecutionError(
@@ -76,6 +92,7 @@ export async function fitOnEngineGang(df: DataFrame, request: EngineGangRequest)
     checkpoint: { dir: join(base, `run-${run}`), run },
     threads: request.threadsPerWorker ?? 1,
     connectTimeoutMs: 120_000,
+    ...(request.holdout === undefined ? {} : { holdout: request.holdout }),
   };
   const columns = [request.featuresCol, request.labelCol, ...(request.weightCol ? [request.weightCol] : [])];
   const table = await engine.runGang(df.select(...columns.map((c) => col(c))).plan, spec, {
@@ -86,13 +103,17 @@ export async function fitOnEngineGang(df: DataFrame, request: EngineGangRequest)
 }
 
 /** The gang's rows as the result the thread gang gives. */
-function decodeGangRows(table: arrow.Table, spec: DataParallelStageSpec): GangResult {
+function decodeGangRows(table: arrow.Table, spec: DataParallelStageSpec): EngineGangResult {
   const rows = table.toArray() as {
     rank: number;
     history: arrow.Vector;
     stop: string;
     state: Uint8Array | null;
     restarts: number;
+    metrics: arrow.Vector | null;
+    best: number;
+    rows: number;
+    heldOut: number;
   }[];
   const first = rows.find((r) => r.rank === 0);
   if (first?.state === null || first?.state === undefined) {
@@ -102,7 +123,7 @@ function decodeGangRows(table: arrow.Table, spec: DataParallelStageSpec): GangRe
       { rows: String(rows.length) },
     );
   }
-  const { dtype, sizes, params } = stateLayout(spec);
+  const { dtype, sizes, params, state } = stateLayout(spec);
   const width = dtype === 'float64' ? 8 : 4;
   const bytes = Uint8Array.from(first.state);
   let offset = 0;
@@ -112,14 +133,27 @@ function decodeGangRows(table: arrow.Table, spec: DataParallelStageSpec): GangRe
     return dtype === 'float64' ? new Float64Array(part) : new Float32Array(part);
   });
   const history = Array.from(first.history.toArray() as Float64Array);
+  const flat = Array.from((first.metrics?.toArray() ?? []) as Float64Array);
+  const metrics = Array.from(
+    { length: flat.length / 4 },
+    (_, i) => flat.slice(4 * i, 4 * i + 4) as unknown as readonly [number, number, number, number],
+  );
+  const extra = arrays.slice(params + state);
   return {
+    metrics,
+    bestEpoch: first.best,
+    trainRows: rows.reduce((n, r) => n + Number(r.rows), 0),
+    heldOutRows: rows.reduce((n, r) => n + Number(r.heldOut), 0),
+    ...(extra.length === 2
+      ? { scaling: { mean: extra[0] as Float32Array, std: extra[1] as Float32Array } }
+      : {}),
     history,
-    stopReason: first.stop === 'converged' ? 'converged' : 'maxIter',
+    stopReason: first.stop === 'converged' || first.stop === 'stopped' ? first.stop : 'maxIter',
     final: {
       epoch: history.length,
       history,
       steps: 0,
-      arrays: { weights: arrays.slice(0, params), layers: arrays.slice(params) },
+      arrays: { weights: arrays.slice(0, params), layers: arrays.slice(params, params + state) },
     },
     restarts: first.restarts,
   };

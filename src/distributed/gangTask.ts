@@ -16,7 +16,8 @@ import { sequentialFromJson } from '../nn/layerJson.js';
 import { canonicalRowOrder } from '../tensor/rowOrder.js';
 import { loadCheckpoint } from './checkpoint.js';
 import type { DataParallelStageSpec } from './dataParallelStage.js';
-import { runReplica } from './replica.js';
+import { GangEvaluator, splitHoldout, standardizeAcrossGang } from './holdout.js';
+import { type EpochProgress, runReplica } from './replica.js';
 import { ringAllGather } from './ring.js';
 import { partitionSampler, shares } from './sampler.js';
 import { connectTcpRing, type PeerAddress } from './tcpRing.js';
@@ -50,7 +51,21 @@ export async function runGangTask(
   rest: AsyncIterable<Uint8Array>,
   output: Writable,
 ): Promise<void> {
-  const data = await readPartition(spec, rest, gang.rank);
+  const read = await readPartition(spec, rest, gang.rank);
+  // Validating while training: this member's held-out rows stay out of its batches.
+  const holdout = spec.job.kind === 'minibatch' ? spec.holdout : undefined;
+  const split =
+    holdout === undefined
+      ? undefined
+      : splitHoldout(
+          read,
+          read.features,
+          holdout.fraction,
+          spec.job.kind === 'minibatch' ? spec.job.seed : 0,
+          gang.rank,
+        );
+  const data: PartitionData =
+    split === undefined ? read : { ...read, x: split.train.x, labels: split.train.labels };
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,6 +79,10 @@ export async function runGangTask(
     timeoutMs: spec.connectTimeoutMs,
   });
   try {
+    const scaling =
+      split !== undefined && holdout?.standardize === true
+        ? await standardizeAcrossGang([split.train.x, split.validation.x], split.train.x, read.features, link)
+        : undefined;
     const rows = data.labels.length / data.width;
     const counts = await ringAllGather(Float64Array.of(rows), link);
     const total = counts.reduce((a, b) => a + b, 0);
@@ -96,6 +115,35 @@ export async function runGangTask(
         gang.rank,
       );
     }
+    const evaluator =
+      split !== undefined && job.kind === 'minibatch'
+        ? await GangEvaluator.create(job, spec.threads)
+        : undefined;
+    const metrics: number[] = [];
+    let best: { epoch: number; score: number; weights: Float32Array[]; layers: Float32Array[] } | undefined;
+    const afterEpoch = async (p: EpochProgress): Promise<boolean> => {
+      if (evaluator === undefined || split === undefined || holdout === undefined) return false;
+      const m = await evaluator.epochMetrics(
+        p.weights ?? [],
+        p.layers ?? [],
+        split.train,
+        split.validation,
+        link,
+      );
+      metrics.push(m.loss, m.accuracy, m.validationLoss, m.validationAccuracy);
+      const score = Number.isNaN(m.validationLoss) ? m.loss : m.validationLoss;
+      if (holdout.patience <= 0) return false;
+      if (best === undefined || score < best.score) {
+        best = {
+          epoch: p.epoch,
+          score,
+          weights: (p.weights ?? []).map((w) => w.slice()),
+          layers: (p.layers ?? []).map((l) => l.slice()),
+        };
+        return false;
+      }
+      return p.epoch - best.epoch >= holdout.patience;
+    };
     const result = await runReplica(
       job,
       { x: data.x, labels: data.labels, ...(data.weights === undefined ? {} : { weights: data.weights }) },
@@ -103,6 +151,7 @@ export async function runGangTask(
         link,
         threads: spec.threads,
         checkpointTo: { ...spec.checkpoint, restarts },
+        afterEpoch,
         ...(sampler === undefined ? {} : { sampler }),
         ...(resume === undefined ? {} : { resume }),
         ...(spec.initialWeights === undefined
@@ -114,8 +163,15 @@ export async function runGangTask(
             }),
       },
     );
-    const final = result.final.arrays;
-    const state = gang.rank === 0 ? concatBytes([...(final.weights ?? []), ...(final.layers ?? [])]) : null;
+    await evaluator?.close();
+    const final = best ?? {
+      weights: result.final.arrays.weights ?? [],
+      layers: result.final.arrays.layers ?? [],
+    };
+    const extra =
+      scaling === undefined ? [] : [Float32Array.from(scaling.mean), Float32Array.from(scaling.std)];
+    const state =
+      gang.rank === 0 ? concatBytes([...(final.weights ?? []), ...(final.layers ?? []), ...extra]) : null;
     const table = new arrow.Table({
       rank: arrow.vectorFromArray([gang.rank], new arrow.Int32()),
       rows: arrow.vectorFromArray([rows], new arrow.Float64()),
@@ -126,6 +182,12 @@ export async function runGangTask(
       stop: arrow.vectorFromArray([result.stopReason], new arrow.Utf8()),
       state: arrow.vectorFromArray([state], new arrow.Binary()),
       restarts: arrow.vectorFromArray([restarts], new arrow.Int32()),
+      metrics: arrow.vectorFromArray(
+        [metrics],
+        new arrow.List(new arrow.Field('element', new arrow.Float64(), true)),
+      ),
+      best: arrow.vectorFromArray([best?.epoch ?? result.history.length], new arrow.Int32()),
+      heldOut: arrow.vectorFromArray([split?.validation.labels.length ?? 0], new arrow.Float64()),
     });
     const bytes = arrow.tableToIPC(table, 'stream');
     if (!output.write(bytes)) await once(output, 'drain');
@@ -245,19 +307,28 @@ function concatBytes(arrays: readonly (Float32Array | Float64Array)[]): Uint8Arr
  * The sizes of the arrays in rank 0's `state` bytes: the parameters, then the layers' state (`minibatch`, float32),
  * or the flat weights (`gradientDescent`, float64).
  */
-export function stateLayout(spec: Pick<DataParallelStageSpec, 'job'>): {
+export function stateLayout(spec: Pick<DataParallelStageSpec, 'job' | 'holdout'>): {
   dtype: 'float32' | 'float64';
   sizes: number[];
-  /** How many of the arrays are parameters (the rest is layer state). */
+  /** How many of the arrays are parameters. */
   params: number;
+  /** How many layer-state arrays follow them (then, when standardizing, the features' mean and std). */
+  state: number;
 } {
   const job = spec.job;
   const model = sequentialFromJson(job.network);
   const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
   const params = model.params(job.inputShape).map((p) => count(p.shape));
   if (job.kind === 'gradientDescent') {
-    return { dtype: 'float64', sizes: [params.reduce((a, b) => a + b, 0)], params: 1 };
+    return { dtype: 'float64', sizes: [params.reduce((a, b) => a + b, 0)], params: 1, state: 0 };
   }
   const state = model.state(job.inputShape).map((s) => count(s.shape));
-  return { dtype: 'float32', sizes: [...params, ...state], params: params.length };
+  const features = job.inputShape.reduce((a, b) => a * b, 1);
+  const scaling = spec.holdout?.standardize === true ? [features, features] : [];
+  return {
+    dtype: 'float32',
+    sizes: [...params, ...state, ...scaling],
+    params: params.length,
+    state: state.length,
+  };
 }

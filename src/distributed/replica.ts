@@ -10,7 +10,7 @@
  *   softmax cross-entropy, as `MultilayerPerceptronClassifier` with solver `gd`: per iteration, each worker sums
  *   the loss and gradient over its rows in float64, a ring all-reduce sums them over the workers.
  *
- * After every epoch (an iteration, for `gradientDescent`) the replica hands a {@link Checkpoint} to `onEpoch`;
+ * After every epoch (an iteration, for `gradientDescent`) the replica writes a checkpoint and reports to `onEpoch`;
  * a replica given a checkpoint resumes after its epoch with its state, drawing the shuffles of the epochs done
  * again so that it continues with the batches the interrupted run would have drawn.
  *
@@ -121,6 +121,11 @@ export interface ReplicaOptions {
   readonly onEpoch?: (progress: EpochProgress) => Promise<void> | void;
   /** Asked before every epoch after the first: whether to finish now (the workers agree on the answer). */
   readonly shouldStop?: () => boolean;
+  /**
+   * Called on every worker after every epoch; resolving to true stops training (`stopped`). Every worker must give
+   * the same answer (decide from all-reduced values).
+   */
+  readonly afterEpoch?: (progress: EpochProgress) => Promise<boolean>;
 }
 
 /**
@@ -252,12 +257,9 @@ async function runMinibatch(
       history.push(sum / sampler.stepsPerEpoch);
       if (converged(history, job.tol)) stopReason = 'converged';
       if (options.checkpointTo !== undefined) await saveCheckpoint(epoch, options.checkpointTo);
-      await options.onEpoch?.({
-        epoch,
-        history,
-        weights: splitFlat(weights, step.parameterSizes, false),
-        layers,
-      });
+      const progress = { epoch, history, weights: splitFlat(weights, step.parameterSizes, false), layers };
+      await options.onEpoch?.(progress);
+      if (options.afterEpoch !== undefined && (await options.afterEpoch(progress))) stopReason = 'stopped';
     }
     const final: Checkpoint = {
       epoch: history.length,

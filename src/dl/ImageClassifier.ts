@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { engineRunsGangs, fitOnEngineGang } from '../distributed/fitOnEngine.js';
 import { ParamError } from '../errors.js';
 import type { DataFrame } from '../frame/DataFrame.js';
+import { col, max } from '../frame/functions.js';
 import { type ImagePreprocessSpec, validatePreprocessSpec } from '../image/preprocess.js';
 import { fitProgress, showProgressSpec } from '../ml/classification/classifierParams.js';
 import { Estimator } from '../ml/Estimator.js';
@@ -16,15 +18,27 @@ import { decodeModel, tensorTypeOf } from '../models/onnxProto.js';
 import { initParams } from '../nn/init.js';
 import { sequentialFromJson, sequentialToJson } from '../nn/layerJson.js';
 import { Dense, Flatten, type Layer, Sequential } from '../nn/layers.js';
+import { adam, sgd } from '../nn/optimizers.js';
 import { canonicalRowOrder } from '../tensor/rowOrder.js';
 import { DataTypes, type StructType } from '../types/DataType.js';
 import { toNonEmptyString } from './converters.js';
 import { ImageClassificationModel } from './ImageClassificationModel.js';
 import { toPreprocess } from './ImageModelStage.js';
 import { augments, type FlipMode } from './imageAugment.js';
-import { checkImageColumns, identityImageModel, imageShape, readImageRows } from './imageClassifierData.js';
+import {
+  checkImageColumns,
+  identityImageModel,
+  imageShape,
+  readImageRows,
+  scoreImageRows,
+} from './imageClassifierData.js';
 import { composeClassifier, trainedNetworkGraph } from './imageClassifierGraph.js';
-import { type EpochMetrics, type FrozenPart, trainImageClassifier } from './imageClassifierTraining.js';
+import {
+  type EpochMetrics,
+  type FrozenPart,
+  foldScaling,
+  trainImageClassifier,
+} from './imageClassifierTraining.js';
 import { resolveImageModel } from './imageModels.js';
 import { importTail } from './onnxLayers.js';
 
@@ -448,32 +462,8 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
     };
   }
 
-  protected async _fit(df: DataFrame): Promise<ImageClassificationModel> {
-    const plan = await this.plan();
-    const cols = { inputCol: this.getInputCol(), labelCol: this.getLabelCol(), stage: this.uid };
-    const augment = { flip: this.getFlip(), cropPadding: this.getCropPadding() };
-    // Without augmentation the frozen part runs once, in the workers; with it, on every augmented batch.
-    const runFrozenOnce = plan.frozen !== undefined && !augments(augment);
-    const frozenSize = plan.inputShape.reduce((a, b) => a * b, 1);
-    const pixels = imageShape(plan.preprocess).reduce((a, b) => a * b, 1);
-    const rows = await readImageRows(
-      df,
-      cols,
-      plan.preprocess,
-      runFrozenOnce
-        ? { bytes: plan.frozen!, input: plan.inputName, output: plan.cut, size: frozenSize }
-        : { bytes: identityImageModel(plan.preprocess), input: 'image', output: 'pixels', size: pixels },
-    );
-    // Rows in an order of their own content: a split's rows arrive in no particular order, and the fit (shuffles,
-    // mini-batches) must not depend on it.
-    const rowSize = runFrozenOnce ? frozenSize : pixels;
-    const order = canonicalRowOrder(rows.x, rowSize, rows.labels);
-    const x = new Float32Array(rows.x.length);
-    order.forEach((row, i) => {
-      x.set(rows.x.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
-    });
-    const labels = Float64Array.from(order, (row) => rows.labels[row] as number);
-    const maxLabel = labels.reduce((a, b) => Math.max(a, b), 0);
+  /** The network to train for labels up to `maxLabel`: the plan's trainable layers and the new head, and its weights. */
+  private buildNetwork(plan: Awaited<ReturnType<ImageClassifier['plan']>>, maxLabel: number) {
     const layers = [...plan.layers];
     const inputShape = plan.inputShape;
     if (plan.addHead) {
@@ -496,6 +486,126 @@ export class ImageClassifier extends Estimator<ImageClassificationModel> {
     plan.weights.forEach((w, i) => {
       weights[i] = w;
     });
+    return { network, inputShape, classes, weights, seed };
+  }
+
+  /**
+   * `numWorkers` on an engine that runs gangs itself (Spark): the images are decoded and the frozen part run on the
+   * executors, and the features never leave them: the gang's members hold out a share of their rows, standardize
+   * over all members' training rows, evaluate each epoch together and stop early together (see
+   * `distributed/holdout.ts`).
+   */
+  private async fitOnGang(
+    df: DataFrame,
+    plan: Awaited<ReturnType<ImageClassifier['plan']>>,
+    cols: { inputCol: string; labelCol: string; stage: string },
+  ): Promise<ImageClassificationModel> {
+    const frozenSize = plan.inputShape.reduce((a, b) => a * b, 1);
+    const pixels = imageShape(plan.preprocess).reduce((a, b) => a * b, 1);
+    const { scored, out } = await scoreImageRows(
+      df,
+      cols,
+      plan.preprocess,
+      plan.frozen !== undefined
+        ? { bytes: plan.frozen, input: plan.inputName, output: plan.cut, size: frozenSize }
+        : { bytes: identityImageModel(plan.preprocess), input: 'image', output: 'pixels', size: pixels },
+    );
+    const rows = scored.select(col(out), col(cols.labelCol));
+    const top = (await rows.agg(max(col(cols.labelCol)).alias('m')).collect())[0]?.m;
+    const maxLabel = Number(top ?? 0);
+    const { network, inputShape, classes, weights, seed } = this.buildNetwork(plan, maxLabel);
+    const standardize = plan.addHead && plan.layers.length === 0;
+    const optimizer =
+      this.getOptimizer() === 'adam'
+        ? adam({ learningRate: this.getLearningRate() })
+        : sgd({ learningRate: this.getLearningRate(), momentum: this.getMomentum() });
+    const fit = await fitOnEngineGang(rows, {
+      job: {
+        kind: 'minibatch',
+        network: sequentialToJson(network),
+        loss: 'crossEntropy',
+        optimizer,
+        inputShape,
+        seed,
+        globalBatch: this.getBatchSize(),
+        epochs: this.getEpochs(),
+        tol: 0,
+      },
+      featuresCol: out,
+      labelCol: cols.labelCol,
+      inputShape,
+      labelWidth: 1,
+      numWorkers: this.getNumWorkers(),
+      initialWeights: weights.map((w) => Array.from(w)),
+      holdout: {
+        fraction: this.getValidationSplit(),
+        patience: this.getEarlyStoppingPatience(),
+        standardize,
+      },
+    });
+    const trainedWeights = (fit.final.arrays.weights ?? []).map((a) => Float32Array.from(a));
+    const state = (fit.final.arrays.layers ?? []).map((a) => Float32Array.from(a));
+    if (fit.scaling !== undefined) {
+      foldScaling(trainedWeights, {
+        mean: Float64Array.from(fit.scaling.mean),
+        std: Float64Array.from(fit.scaling.std),
+      });
+    }
+    const history: EpochMetrics[] = fit.metrics.map(
+      ([, accuracy, validationLoss, validationAccuracy], i) => ({
+        epoch: i + 1,
+        loss: fit.history[i] ?? Number.NaN,
+        accuracy,
+        ...(Number.isNaN(validationLoss) ? {} : { validationLoss, validationAccuracy }),
+      }),
+    );
+    const trained = trainedNetworkGraph({ network, inputShape, weights: trainedWeights, state });
+    const bytes = composeClassifier(plan.frozen, plan.cut, trained, plan.inputName);
+    const model = this.copyValues(new ImageClassificationModel({ uid: this.uid }));
+    return model.setNetwork(
+      { bytes, inputName: plan.inputName, preprocess: plan.preprocess, numClasses: classes },
+      { history, bestEpoch: fit.bestEpoch, trainRows: fit.trainRows, validationRows: fit.heldOutRows },
+    );
+  }
+
+  protected async _fit(df: DataFrame): Promise<ImageClassificationModel> {
+    const plan = await this.plan();
+    const cols = { inputCol: this.getInputCol(), labelCol: this.getLabelCol(), stage: this.uid };
+    const augment = { flip: this.getFlip(), cropPadding: this.getCropPadding() };
+    if (this.getNumWorkers() > 1 && engineRunsGangs(df)) {
+      if (augments(augment)) {
+        throw new ParamError(
+          'INVALID_PARAM',
+          `${this.uid}: numWorkers ${this.getNumWorkers()} trains without augmentation; set flip 'none' and ` +
+            'cropPadding 0, or train on one worker.',
+          { param: 'numWorkers', value: String(this.getNumWorkers()) },
+        );
+      }
+      return this.fitOnGang(df, plan, cols);
+    }
+    // Without augmentation the frozen part runs once, in the workers; with it, on every augmented batch.
+    const runFrozenOnce = plan.frozen !== undefined && !augments(augment);
+    const frozenSize = plan.inputShape.reduce((a, b) => a * b, 1);
+    const pixels = imageShape(plan.preprocess).reduce((a, b) => a * b, 1);
+    const rows = await readImageRows(
+      df,
+      cols,
+      plan.preprocess,
+      runFrozenOnce
+        ? { bytes: plan.frozen!, input: plan.inputName, output: plan.cut, size: frozenSize }
+        : { bytes: identityImageModel(plan.preprocess), input: 'image', output: 'pixels', size: pixels },
+    );
+    // Rows in an order of their own content: a split's rows arrive in no particular order, and the fit (shuffles,
+    // mini-batches) must not depend on it.
+    const rowSize = runFrozenOnce ? frozenSize : pixels;
+    const order = canonicalRowOrder(rows.x, rowSize, rows.labels);
+    const x = new Float32Array(rows.x.length);
+    order.forEach((row, i) => {
+      x.set(rows.x.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
+    });
+    const labels = Float64Array.from(order, (row) => rows.labels[row] as number);
+    const maxLabel = labels.reduce((a, b) => Math.max(a, b), 0);
+    const { network, inputShape, classes, weights, seed } = this.buildNetwork(plan, maxLabel);
     const frozenPart: FrozenPart | undefined =
       plan.frozen === undefined || runFrozenOnce
         ? undefined

@@ -93,6 +93,25 @@ export async function readImageRows(
   preprocess: ImagePreprocessSpec,
   model: RowModel,
 ): Promise<{ x: Float32Array; labels: Float64Array }> {
+  const { scored, out } = await scoreImageRows(df, cols, preprocess, model);
+  return collectRows(scored, out, cols, model.size);
+}
+
+/**
+ * The DataFrame with `model`'s output per image appended as a `vector<size>` column (named `out`), computed where
+ * the engine runs stages (the worker pool, or Spark's executors); nothing runs until it is read.
+ *
+ * @example
+ * ```ts
+ * const { scored, out } = await scoreImageRows(df, cols, preprocess, model);
+ * ```
+ */
+export async function scoreImageRows(
+  df: DataFrame,
+  cols: ImageColumns,
+  preprocess: ImagePreprocessSpec,
+  model: RowModel,
+): Promise<{ scored: DataFrame; out: string }> {
   const schema = await df.schema();
   const source = checkImageColumns(schema, cols, true);
   const out = `__${cols.stage}_rows`;
@@ -118,6 +137,16 @@ export async function readImageRows(
     batchSize: spec.batchSize,
     appendToInput: true,
   });
+  return { scored, out };
+}
+
+async function collectRows(
+  scored: DataFrame,
+  out: string,
+  cols: ImageColumns,
+  size: number,
+): Promise<{ x: Float32Array; labels: Float64Array }> {
+  const model = { size };
   const parts: Float32Array[] = [];
   const labels: number[] = [];
   for await (const batch of scored.select(col(out), col(cols.labelCol)).toBatches()) {

@@ -340,7 +340,7 @@ async function trainOnGang(
 }
 
 /** Per-feature mean and standard deviation (1 where a feature is constant). */
-interface Scaling {
+export interface Scaling {
   readonly mean: Float64Array;
   readonly std: Float64Array;
 }
@@ -365,7 +365,7 @@ function applyScaling(x: Float32Array, { mean, std }: Scaling): void {
 }
 
 /** Makes the first dense layer (kernel `[in, units]`, bias `[units]`) read unscaled features. */
-function foldScaling(weights: Float32Array[], { mean, std }: Scaling): void {
+export function foldScaling(weights: Float32Array[], { mean, std }: Scaling): void {
   const kernel = weights[0] as Float32Array;
   const bias = weights[1] as Float32Array;
   const inputs = mean.length;

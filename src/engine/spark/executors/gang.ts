@@ -31,6 +31,9 @@ export const GANG_OUTPUT_SCHEMA: StructType = DataTypes.struct([
   DataTypes.field('stop', DataTypes.string),
   DataTypes.field('state', DataTypes.binary),
   DataTypes.field('restarts', DataTypes.integer),
+  DataTypes.field('metrics', DataTypes.array(DataTypes.double)),
+  DataTypes.field('best', DataTypes.integer),
+  DataTypes.field('heldOut', DataTypes.double),
 ]);
 
 /**
