@@ -127,7 +127,8 @@ function assertClose(
 }
 
 describe('classifiers fitted by Spark MLlib on a Spark session', () => {
-  const cluster = useSparkCluster('local');
+  // A standalone master and two workers: MLlib's fits run in the executors' JVMs.
+  const cluster = useSparkCluster('standalone', { workers: 2, cores: 1 });
   const { session: local, dir } = useSession();
   let spark: Session | undefined;
   let mllib: MllibClient | undefined;
