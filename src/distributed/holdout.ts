@@ -193,7 +193,6 @@ export class GangEvaluator {
   ): Promise<[number, number, number]> {
     const n = rows.labels.length;
     if (n === 0) return [0, 0, 0];
-    const features = rows.x.length / n;
     const feeds: Record<string, ort.Tensor> = {
       input: new ort.Tensor('float32', rows.x, [n, ...this.job.inputShape]),
     };
@@ -203,7 +202,6 @@ export class GangEvaluator {
     this.names.state.forEach((name, i) => {
       feeds[name] = new ort.Tensor('float32', layers[i] as Float32Array, this.shapes.state[i] ?? []);
     });
-    void features;
     const out = (await this.session.run(feeds)).output?.data as Float32Array;
     const k = this.classes;
     let loss = 0;

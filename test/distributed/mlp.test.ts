@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { loadDigits } from '../../src/cli/digits.js';
 import type { DeepframeError } from '../../src/errors.js';
 import type { DataFrame } from '../../src/frame/DataFrame.js';
 import type { MultilayerPerceptronClassificationModel } from '../../src/ml/classification/MultilayerPerceptronClassificationModel.js';
 import { MultilayerPerceptronClassifier } from '../../src/ml/classification/MultilayerPerceptronClassifier.js';
-import { DataTypes } from '../../src/types/DataType.js';
+import { digitFrames } from '../fixtures/digitRows.js';
 import { useSession } from '../helpers/session.js';
-
-const schema = DataTypes.struct([
-  DataTypes.field('features', DataTypes.vector(64)),
-  DataTypes.field('label', DataTypes.double),
-]);
 
 async function accuracy(model: MultilayerPerceptronClassificationModel, df: DataFrame): Promise<number> {
   const rows = await (await model.transform(df)).select('label', 'prediction').collect();
@@ -29,14 +23,7 @@ describe('MultilayerPerceptronClassifier with numWorkers (data-parallel on the e
   let train: DataFrame;
   let test: DataFrame;
   before(async () => {
-    const digits = await loadDigits();
-    const rows = (indices: readonly number[]) =>
-      indices.map((i) => ({
-        features: Float32Array.from(digits.pixels.subarray(i * 64, (i + 1) * 64), (v) => v / 255),
-        label: digits.labels[i] as number,
-      }));
-    train = session().createDataFrame(rows(digits.train), schema);
-    test = session().createDataFrame(rows(digits.test), schema);
+    ({ train, test } = await digitFrames(session()));
   });
 
   it("solver 'adam' on 2 workers equals 1 worker (weights within 1e-4, the same test accuracy)", async () => {
